@@ -1,0 +1,152 @@
+//! Diagnostics: values collected in a list, formatted only at the edge.
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The report cannot be published like this.
+    Error,
+    /// Probably wrong; an error under `--strict`.
+    Warning,
+}
+
+impl Severity {
+    /// The word shown to the user.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+/// A position in an input file (1-based line and column).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Pos {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+/// One problem found in a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file it concerns (set by the caller that read the file).
+    pub file: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// Rule id: `R1`…`R8`, or an input rule such as `unknown-key`, `syntax`.
+    pub rule: &'static str,
+    /// Key path in the input, e.g. `applications.total[0]` (empty for the whole file).
+    pub path: String,
+    /// Line in the file, when known.
+    pub line: Option<usize>,
+    /// Column in the file, when known.
+    pub column: Option<usize>,
+    /// The place in the words of the official form, e.g. 表三 “（七）总计” 行 “自然人” 列.
+    pub place: Option<String>,
+    /// What the value should be.
+    pub expected: Option<String>,
+    /// What the input has.
+    pub found: Option<String>,
+    /// The complete message, in Chinese.
+    pub message: String,
+    /// A suggestion, when there is one.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error for `rule` at `path`.
+    pub fn error(rule: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: String::new(),
+            severity: Severity::Error,
+            rule,
+            path: path.into(),
+            line: None,
+            column: None,
+            place: None,
+            expected: None,
+            found: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A new warning for `rule` at `path`.
+    pub fn warning(rule: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, path, message)
+        }
+    }
+
+    /// Sets the position in the file.
+    pub fn at(mut self, pos: Option<Pos>) -> Self {
+        if let Some(p) = pos {
+            self.line = Some(p.line);
+            self.column = Some(p.column);
+        }
+        self
+    }
+
+    /// Sets the hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the place in the form's words and the expected and found values.
+    pub fn cell(mut self, place: String, expected: impl ToString, found: impl ToString) -> Self {
+        self.place = Some(place);
+        self.expected = Some(expected.to_string());
+        self.found = Some(found.to_string());
+        self
+    }
+
+    /// Sets the file name.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = file.to_string();
+        self
+    }
+}
+
+/// A list of diagnostics being collected.
+pub type Diagnostics = Vec<Diagnostic>;
+
+/// Whether the list holds an error (or, when `strict`, a warning).
+pub fn fails(diags: &[Diagnostic], strict: bool) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == Severity::Error || strict)
+}
+
+/// Formats diagnostics for a terminal, one block per diagnostic.
+pub fn format_text(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let mut loc = d.file.clone();
+        if let Some(line) = d.line {
+            loc.push_str(&format!(":{line}"));
+            if let Some(col) = d.column {
+                loc.push_str(&format!(":{col}"));
+            }
+        }
+        out.push_str(&format!(
+            "{loc}: {}[{}] {}\n",
+            d.severity.chinese(),
+            d.rule,
+            d.message
+        ));
+        if !d.path.is_empty() {
+            out.push_str(&format!("    键：{}\n", d.path));
+        }
+        if let Some(h) = &d.hint {
+            out.push_str(&format!("    提示：{h}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,328 @@
+//! The `nianbao` command: parse arguments, call the library, print.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use nianbao::check::{self, ReadError};
+use nianbao::diag::{self, Diagnostic, Severity};
+use nianbao::model::Edition;
+use nianbao::tree::Format;
+use nianbao::write;
+
+#[derive(Parser)]
+#[command(
+    name = "nianbao",
+    version,
+    about = "政府信息公开工作年度报告：核对数据，按官方格式生成",
+    disable_help_subcommand = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum OutputFormat {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum EditionArg {
+    #[value(name = "2019")]
+    Y2019,
+    #[value(name = "2021")]
+    Y2021,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ConvertTo {
+    Yaml,
+    Json,
+    Toml,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// 核对报告数据：结构、每条勾稽关系、正文中的 {{…}} 表达式
+    Check {
+        /// 报告文件（.yaml .yml .json .toml）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 上一年度的报告文件，用于跨年度核对（R6–R8）
+        #[arg(long, value_name = "LAST_YEAR_FILE")]
+        previous: Option<PathBuf>,
+        /// 警告也按错误处理
+        #[arg(long)]
+        strict: bool,
+        /// 输出格式
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
+    /// 生成一份完整的起始报告文件（各行为 0，正文为占位文字）
+    Init {
+        /// 表格格式：2019（2019、2020 年度）或 2021（2021 年度起）
+        #[arg(long, value_enum)]
+        edition: EditionArg,
+        /// 报告年度
+        #[arg(long)]
+        year: i64,
+        /// 机关名称
+        #[arg(long)]
+        organ: String,
+        /// 输出文件（按扩展名选择 YAML/JSON/TOML；默认 report-<年度>.yaml）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
+    /// 在 YAML、JSON、TOML 之间转换报告文件
+    Convert {
+        /// 报告文件
+        file: PathBuf,
+        /// 目标格式
+        #[arg(long, value_enum)]
+        to: ConvertTo,
+        /// 输出文件（默认与输入同名、换扩展名）
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("命令行参数有误（用 nianbao --help 查看用法）：");
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    };
+    match cli.command {
+        Command::Check {
+            files,
+            previous,
+            strict,
+            format,
+        } => run_check(&files, previous.as_deref(), strict, format),
+        Command::Init {
+            edition,
+            year,
+            organ,
+            output,
+            force,
+        } => run_init(edition, year, &organ, output, force),
+        Command::Convert {
+            file,
+            to,
+            output,
+            force,
+        } => run_convert(&file, to, output, force),
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.display().to_string()
+}
+
+fn run_check(files: &[PathBuf], previous: Option<&Path>, strict: bool, format: OutputFormat) -> ExitCode {
+    let mut all: Vec<Diagnostic> = Vec::new();
+    let mut summaries = Vec::new();
+    let mut unreadable = false;
+    let mut read_error = |path: &Path, e: ReadError, all: &mut Vec<Diagnostic>| {
+        unreadable = true;
+        eprintln!("{e}");
+        all.push(Diagnostic::error("read", "", e.0).in_file(&display(path)));
+    };
+    let prev = match previous {
+        Some(p) => match check::read_file(p) {
+            Ok(d) => {
+                let diags = check::diagnostics(&d, None);
+                all.extend(diags.into_iter().map(|x| x.in_file(&display(p))));
+                if d.report.is_none() {
+                    all.push(
+                        Diagnostic::warning(
+                            "previous",
+                            "",
+                            "上一年度的报告有错误，无法进行跨年度核对（R6–R8）",
+                        )
+                        .in_file(&display(p)),
+                    );
+                }
+                Some(d)
+            }
+            Err(e) => {
+                read_error(p, e, &mut all);
+                None
+            }
+        },
+        None => None,
+    };
+    for file in files {
+        match check::read_file(file) {
+            Ok(decoded) => {
+                let diags: Vec<Diagnostic> = check::diagnostics(&decoded, prev.as_ref())
+                    .into_iter()
+                    .map(|d| d.in_file(&display(file)))
+                    .collect();
+                summaries.push((display(file), count(&diags)));
+                all.extend(diags);
+            }
+            Err(e) => read_error(file, e, &mut all),
+        }
+    }
+    match format {
+        OutputFormat::Json => {
+            let text = serde_json::to_string_pretty(&all).expect("diagnostics serialize");
+            println!("{text}");
+        }
+        OutputFormat::Text => {
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(diag::format_text(&all).as_bytes());
+            for (file, (errors, warnings)) in &summaries {
+                let line = match (errors, warnings) {
+                    (0, 0) => format!("{file}：通过核对"),
+                    (0, w) => format!("{file}：通过核对，{w} 个警告"),
+                    (e, w) => format!("{file}：{e} 个错误，{w} 个警告"),
+                };
+                let _ = writeln!(out, "{line}");
+            }
+        }
+    }
+    if unreadable {
+        ExitCode::from(2)
+    } else if diag::fails(&all, strict) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn count(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    (errors, diags.len() - errors)
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder, so that
+/// no half-written file is ever left behind; refuses to replace a file unless `force`.
+fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), String> {
+    if !force && path.exists() {
+        return Err(format!(
+            "{} 已存在，未覆盖；如需覆盖请加 --force",
+            path.display()
+        ));
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let fail = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".nianbao-")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    if force {
+        tmp.persist(path).map_err(|e| fail(e.error))?;
+    } else {
+        tmp.persist_noclobber(path).map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                format!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
+            } else {
+                fail(e.error)
+            }
+        })?;
+    }
+    Ok(())
+}
+
+fn run_init(edition: EditionArg, year: i64, organ: &str, output: Option<PathBuf>, force: bool) -> ExitCode {
+    let edition = match edition {
+        EditionArg::Y2019 => Edition::Y2019,
+        EditionArg::Y2021 => Edition::Y2021,
+    };
+    if !edition.years().contains(&year) {
+        eprintln!(
+            "{year} 年度报告不使用 {} 版表格：2019、2020 年度用 --edition 2019，2021 年度起用 --edition 2021",
+            edition.as_str()
+        );
+        return ExitCode::from(2);
+    }
+    if organ.trim().is_empty() {
+        eprintln!("--organ 不能为空");
+        return ExitCode::from(2);
+    }
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("report-{year}.yaml")));
+    let Some(format) = Format::from_path(&path) else {
+        eprintln!(
+            "{}：无法识别的文件类型（应为 .yaml、.yml、.json 或 .toml）",
+            path.display()
+        );
+        return ExitCode::from(2);
+    };
+    let report = write::starting_report(edition, year, organ);
+    match write_atomically(&path, &write::to_string(&report, format), force) {
+        Ok(()) => {
+            println!("已生成 {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
+    let format = match to {
+        ConvertTo::Yaml => Format::Yaml,
+        ConvertTo::Json => Format::Json,
+        ConvertTo::Toml => Format::Toml,
+    };
+    let decoded = match check::read_file(file) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let errors: Vec<Diagnostic> = decoded
+        .diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .map(|d| d.clone().in_file(&display(file)))
+        .collect();
+    let Some(report) = decoded.report.filter(|_| errors.is_empty()) else {
+        eprint!("{}", diag::format_text(&errors));
+        eprintln!("{}：文件有错误，未转换", display(file));
+        return ExitCode::from(1);
+    };
+    let ext = match format {
+        Format::Yaml => "yaml",
+        Format::Json => "json",
+        Format::Toml => "toml",
+    };
+    let path = output.unwrap_or_else(|| file.with_extension(ext));
+    match write_atomically(&path, &write::to_string(&report, format), force) {
+        Ok(()) => {
+            println!("已生成 {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}

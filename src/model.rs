@@ -1,0 +1,215 @@
+//! The report as data: what one input file describes once it has been read.
+
+use std::collections::BTreeMap;
+
+/// The national table format a report follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Edition {
+    /// 国办公开办函〔2019〕60号, for the 2019 and 2020 reports.
+    Y2019,
+    /// 国办公开办函〔2021〕30号, for the 2021 reports onward.
+    Y2021,
+}
+
+impl Edition {
+    /// Both editions, oldest first.
+    pub const ALL: [Edition; 2] = [Edition::Y2019, Edition::Y2021];
+
+    /// The edition as written in the input (`"2019"`, `"2021"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Edition::Y2019 => "2019",
+            Edition::Y2021 => "2021",
+        }
+    }
+
+    /// Parses `"2019"` or `"2021"`.
+    pub fn parse(s: &str) -> Option<Edition> {
+        Edition::ALL.into_iter().find(|e| e.as_str() == s)
+    }
+
+    /// The other edition.
+    pub fn other(self) -> Edition {
+        match self {
+            Edition::Y2019 => Edition::Y2021,
+            Edition::Y2021 => Edition::Y2019,
+        }
+    }
+
+    /// The notice that set this format.
+    pub fn notice(self) -> &'static str {
+        match self {
+            Edition::Y2019 => "国办公开办函〔2019〕60号",
+            Edition::Y2021 => "国办公开办函〔2021〕30号",
+        }
+    }
+
+    /// The report years this edition is used for.
+    pub fn years(self) -> std::ops::RangeInclusive<i64> {
+        match self {
+            Edition::Y2019 => 2019..=2020,
+            Edition::Y2021 => 2021..=2099,
+        }
+    }
+}
+
+/// One item of a list of blocks: a plain text or a numbered item.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Block {
+    /// One or more paragraphs (separated by a blank line).
+    Text(String),
+    /// A numbered item: run-in heading （一）title。 then its text and optional 1. 2. items.
+    Item {
+        /// The run-in heading, without number.
+        title: String,
+        /// The text that follows the heading on the same line.
+        text: String,
+        /// Third-level paragraphs, numbered 1. 2. …
+        items: Vec<String>,
+    },
+}
+
+/// The 落款: issuing body and date, printed only when given.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Signature {
+    /// The name printed; `None` means the report's `organ`.
+    pub organ: Option<String>,
+    /// The date, `YYYY-MM-DD`.
+    pub date: Date,
+}
+
+/// A calendar date, checked to exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month, 1–12.
+    pub month: u8,
+    /// Day, 1–31.
+    pub day: u8,
+}
+
+impl Date {
+    /// Parses `YYYY-MM-DD` and checks that the day exists.
+    pub fn parse(s: &str) -> Option<Date> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+            let part = &s[r];
+            part.bytes()
+                .all(|c| c.is_ascii_digit())
+                .then(|| part.parse().ok())
+                .flatten()
+        };
+        let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Date {
+            year: year as i32,
+            month: month as u8,
+            day: day as u8,
+        })
+    }
+
+    /// The date as GB/T 9704 prints it: 2024年1月5日.
+    pub fn chinese(&self) -> String {
+        format!("{}年{}月{}日", self.year, self.month, self.day)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// Archival metadata.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Meta {
+    /// 文号.
+    pub doc_number: Option<String>,
+    /// 索引号.
+    pub index_number: Option<String>,
+    /// 主题词.
+    pub keywords: Vec<String>,
+    /// 发布日期.
+    pub published: Option<Date>,
+}
+
+/// The numbers of one input key of a table.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Values {
+    /// A list of counts and, when the input gave it, the row's 总计.
+    Row {
+        /// The counts, in column order.
+        values: Vec<i64>,
+        /// The 总计 as written in the input, checked against the sum.
+        given_total: Option<i64>,
+    },
+    /// A single integer.
+    Int(i64),
+    /// A money amount exactly as written (digits, optional decimal point).
+    Money(String),
+}
+
+/// One report: one issuing body, one year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Table format.
+    pub edition: Edition,
+    /// Reporting year.
+    pub year: i64,
+    /// Full name of the issuing body.
+    pub organ: String,
+    /// Title as given; `None` = `{organ}{year}年政府信息公开工作年度报告`.
+    pub title: Option<String>,
+    /// Unnumbered paragraphs before 一、.
+    pub preamble: Option<String>,
+    /// 一、总体情况.
+    pub overview: Vec<Block>,
+    /// Every number of tables 二, 三 and 四, by full key path.
+    pub values: BTreeMap<String, Values>,
+    /// Text keys of the tables (e.g. `active_disclosure.procurement_amount_header`).
+    pub table_texts: BTreeMap<String, String>,
+    /// 五、存在的主要问题及改进情况.
+    pub problems: Vec<Block>,
+    /// 六、其他需要报告的事项; `None` = 无。
+    pub other_matters: Option<Vec<Block>>,
+    /// 落款.
+    pub signature: Option<Signature>,
+    /// Archival metadata.
+    pub meta: Option<Meta>,
+}
+
+impl Report {
+    /// The title to print.
+    pub fn title(&self) -> String {
+        self.title
+            .clone()
+            .unwrap_or_else(|| format!("{}{}年政府信息公开工作年度报告", self.organ, self.year))
+    }
+
+    /// The counts of a row of table 三 or 四 (zeros when the row was left out).
+    pub fn row(&self, path: &str, len: usize) -> Vec<i64> {
+        match self.values.get(path) {
+            Some(Values::Row { values, .. }) => values.clone(),
+            _ => vec![0; len],
+        }
+    }
+
+    /// A single integer of table 二.
+    pub fn int(&self, path: &str) -> Option<i64> {
+        match self.values.get(path) {
+            Some(Values::Int(v)) => Some(*v),
+            _ => None,
+        }
+    }
+}
