@@ -671,13 +671,25 @@ impl TableSpec {
         }) else {
             return (None, String::new());
         };
-        let row_label = self.label_of(path).map(|leaf| {
-            let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-            match self.label_of(parent) {
-                Some(group) if self.id == TableId::Applications => format!("{group} {leaf}"),
-                _ => leaf.to_string(),
-            }
+        // Table 四 has no row labels: its blocks are named in the header.
+        let labelled_rows = self.rows.iter().any(|r| {
+            r.role == RowRole::Data
+                && r.cells
+                    .iter()
+                    .any(|c| matches!(c.content, Content::Label { names: Some(_), .. }))
         });
+        let parent = path.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
+        let row_label = match (self.label_of(path), self.label_of(parent)) {
+            _ if !labelled_rows => None,
+            // A numbered sub-item of table 三 is named with its group: （三）不予公开 1.属于国家秘密.
+            (Some(leaf), Some(group)) if self.id == TableId::Applications => {
+                Some(format!("{group} {leaf}"))
+            }
+            (Some(leaf), _) => Some(leaf.to_string()),
+            // A member of a row of table 二 (regulations.made) is named by its row.
+            (None, Some(row)) => Some(row.to_string()),
+            (None, None) => None,
+        };
         let value_cols: Vec<usize> = placed
             .iter()
             .filter(|p| matches!(p.cell.content, Content::Value { .. }))
