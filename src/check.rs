@@ -21,9 +21,15 @@ impl std::fmt::Display for ReadError {
 /// Reads a report from text in the given format.
 pub fn read_str(text: &str, format: Format) -> Decoded {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match tree::parse(text, format) {
-        Ok(root) => decode::decode(&root),
-        Err(diags) => Decoded {
+    let (root, mut diags) = tree::parse(text, format);
+    match root {
+        Some(root) => {
+            let mut decoded = decode::decode(&root);
+            diags.append(&mut decoded.diags);
+            decoded.diags = diags;
+            decoded
+        }
+        None => Decoded {
             diags,
             ..Decoded::default()
         },

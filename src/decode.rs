@@ -117,9 +117,9 @@ impl Expect {
             }
             Expect::Number(Shape::Row { len, total, .. }) => {
                 if *total {
-                    format!("{len} 个数的列表（可加第 {} 个数：总计）", len + 1)
+                    format!("由 {len} 个数组成的列表（可加第 {} 个数：总计）", len + 1)
                 } else {
-                    format!("{len} 个数的列表")
+                    format!("由 {len} 个数组成的列表")
                 }
             }
             Expect::Number(Shape::Scalar(Kind::Money)) => "金额（如 \"96171.6\"）".into(),
@@ -176,7 +176,13 @@ fn number_text(s: &str) -> bool {
 }
 
 impl Decoder {
-    fn error(&mut self, rule: &'static str, path: &str, pos: Pos, message: String) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        rule: &'static str,
+        path: &str,
+        pos: Pos,
+        message: String,
+    ) -> &mut Diagnostic {
         self.diags
             .push(Diagnostic::error(rule, path, message).at(Some(pos)));
         self.diags.last_mut().expect("just pushed")
@@ -204,7 +210,15 @@ impl Decoder {
         match &node.value {
             Value::Map(entries) => Some(entries),
             _ => {
-                self.wrong_type(if path.is_empty() { "（文件）" } else { path }, node, "映射");
+                self.wrong_type(
+                    if path.is_empty() {
+                        "（文件）"
+                    } else {
+                        path
+                    },
+                    node,
+                    "映射",
+                );
                 None
             }
         }
@@ -284,7 +298,9 @@ impl Decoder {
     fn money(&mut self, path: &str, node: &Node) -> Option<String> {
         self.positions.record(path, node);
         let raw = match &node.value {
-            Value::Scalar(Scalar::Int(s) | Scalar::Float(s) | Scalar::Str(s)) => s.trim().to_string(),
+            Value::Scalar(Scalar::Int(s) | Scalar::Float(s) | Scalar::Str(s)) => {
+                s.trim().to_string()
+            }
             _ => {
                 self.wrong_type(path, node, "金额");
                 return None;
@@ -301,7 +317,9 @@ impl Decoder {
             node.pos,
             format!("“{path}” 不是有效金额：{raw}"),
         );
-        d.hint = Some("金额写作非负的十进制数，如 96171.6 或 \"0\"（不用千位分隔符、不用科学计数法）".into());
+        d.hint = Some(
+            "金额写作非负的十进制数，如 96171.6 或 \"0\"（不用千位分隔符、不用科学计数法）".into(),
+        );
         None
     }
 
@@ -363,8 +381,13 @@ impl Decoder {
                 }
                 if ok {
                     let given_total = (values.len() > *len).then(|| values.pop()).flatten();
-                    self.values
-                        .insert(path.to_string(), Values::Row { values, given_total });
+                    self.values.insert(
+                        path.to_string(),
+                        Values::Row {
+                            values,
+                            given_total,
+                        },
+                    );
                     return;
                 }
             }
@@ -384,19 +407,27 @@ impl Decoder {
     ) {
         match expect {
             Expect::Number(shape) => {
-                if let (Value::Map(_), Some(Expect::Branch(_))) = (&node.value, other) {
+                if let (Value::Map(entries), Some(o @ Expect::Branch(_))) = (&node.value, other) {
+                    // Written in the other edition's form, e.g. （六） as three rows in a 2019 report.
                     self.positions.record(path, node);
-                    self.error(
-                        "other-edition-key",
-                        path,
-                        node.pos,
-                        format!(
-                            "“{path}” 按 {} 版的写法填写，本报告为 {} 版",
-                            edition.other().as_str(),
-                            edition.as_str()
-                        ),
-                    )
-                    .hint = Some(format!("{} 版此处应为{}", edition.as_str(), expect.describe()));
+                    for (key, kpos, _) in entries {
+                        let full = join(path, key);
+                        let message = if o.child(key).is_some() {
+                            format!(
+                                "键 “{full}” 只在 {} 版中存在，本报告为 {} 版",
+                                edition.other().as_str(),
+                                edition.as_str()
+                            )
+                        } else {
+                            format!("未知的键 “{full}”")
+                        };
+                        self.error("other-edition-key", &full, *kpos, message).hint =
+                            Some(format!(
+                                "{} 版的 “{path}” 应为{}",
+                                edition.as_str(),
+                                expect.describe()
+                            ));
+                    }
                     self.invalid.insert(path.to_string());
                     return;
                 }
@@ -447,11 +478,16 @@ impl Decoder {
                             .hint = Some(format!(
                                 "{} 版此处可用的键：{}",
                                 edition.as_str(),
-                                children.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join("、")
+                                children
+                                    .iter()
+                                    .map(|(k, _)| k.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("、")
                             ));
                         }
                         None => {
-                            let valid: Vec<&str> = children.iter().map(|(k, _)| k.as_str()).collect();
+                            let valid: Vec<&str> =
+                                children.iter().map(|(k, _)| k.as_str()).collect();
                             self.unknown_key(path, key, *kpos, &valid);
                         }
                     }
@@ -460,13 +496,8 @@ impl Decoder {
                     let required = !optional && !matches!(child, Expect::Text);
                     if required && !entries.iter().any(|(k, _, _)| k == key) {
                         let full = join(path, key);
-                        self.error(
-                            "missing-key",
-                            &full,
-                            node.pos,
-                            format!("缺少键 “{full}”"),
-                        )
-                        .hint = Some(format!("应为{}", child.describe()));
+                        self.error("missing-key", &full, node.pos, format!("缺少键 “{full}”"))
+                            .hint = Some(format!("应为{}", child.describe()));
                         self.mark_invalid(&full, child);
                     }
                 }
@@ -491,7 +522,9 @@ impl Decoder {
         self.positions.record(path, node);
         let items = match &node.value {
             Value::Seq(items) => items,
-            Value::Scalar(Scalar::Str(_)) => return self.text(path, node).map(|t| vec![Block::Text(t)]),
+            Value::Scalar(Scalar::Str(_)) => {
+                return self.text(path, node).map(|t| vec![Block::Text(t)]);
+            }
             _ => {
                 self.wrong_type(path, node, "段落列表");
                 return None;
@@ -627,7 +660,12 @@ pub fn decode(root: &Node) -> Decoded {
             ..Decoded::default()
         };
     };
-    let get = |k: &str| entries.iter().find(|(key, _, _)| key == k).map(|(_, _, n)| n);
+    let get = |k: &str| {
+        entries
+            .iter()
+            .find(|(key, _, _)| key == k)
+            .map(|(_, _, n)| n)
+    };
     for (key, kpos, _) in entries {
         if !TOP_KEYS.contains(&key.as_str()) {
             d.unknown_key("", key, *kpos, TOP_KEYS);
@@ -681,13 +719,9 @@ pub fn decode(root: &Node) -> Decoded {
             if (2019..=2099).contains(&y) {
                 Some(y)
             } else {
-                d.error(
-                    "year",
-                    "year",
-                    node.pos,
-                    format!("报告年度 {y} 不合理"),
-                )
-                .hint = Some("年度应在 2019 至 2099 之间（nianbao 支持 2019 年起的两版格式）".into());
+                d.error("year", "year", node.pos, format!("报告年度 {y} 不合理"))
+                    .hint =
+                    Some("年度应在 2019 至 2099 之间（nianbao 支持 2019 年起的两版格式）".into());
                 None
             }
         }),
@@ -707,7 +741,11 @@ pub fn decode(root: &Node) -> Decoded {
             ),
         );
         if let Some(r) = right {
-            d2.hint = Some(format!("{y} 年度报告使用 {} 版（{}）", r.as_str(), r.notice()));
+            d2.hint = Some(format!(
+                "{y} 年度报告使用 {} 版（{}）",
+                r.as_str(),
+                r.notice()
+            ));
         }
     }
 
@@ -719,7 +757,12 @@ pub fn decode(root: &Node) -> Decoded {
         }
         Some(node) => d.text("organ", node).and_then(|o| {
             if o.trim().is_empty() {
-                d.error("type", "organ", node.pos, "机关名称 “organ” 不能为空".into());
+                d.error(
+                    "type",
+                    "organ",
+                    node.pos,
+                    "机关名称 “organ” 不能为空".into(),
+                );
                 None
             } else {
                 Some(o)
@@ -754,9 +797,14 @@ pub fn decode(root: &Node) -> Decoded {
             let expect = expected_table(e, table.key).expect("table of this edition");
             let other = expected_table(e.other(), table.key);
             match get(table.key) {
-                Some(node) => {
-                    d.table_node(e, table.key, node, &expect, other.as_ref(), table.rows_optional)
-                }
+                Some(node) => d.table_node(
+                    e,
+                    table.key,
+                    node,
+                    &expect,
+                    other.as_ref(),
+                    table.rows_optional,
+                ),
                 None => {
                     missing(&mut d, table.key, &format!("表{}", table.number));
                     d.mark_invalid(table.key, &expect);

@@ -77,7 +77,11 @@ impl Diagnostic {
     }
 
     /// A new warning for `rule` at `path`.
-    pub fn warning(rule: &'static str, path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        rule: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(rule, path, message)

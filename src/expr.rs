@@ -7,8 +7,8 @@
 //! The result is plain text (no HTML escaping): it is data for the renderers,
 //! never markup.
 
-use handlebars::template::{Parameter, Template, TemplateElement};
 use handlebars::Handlebars;
+use handlebars::template::{Parameter, Template, TemplateElement};
 use serde_json::{Map, Value as Json, json};
 
 use crate::decode::{Positions, closest};
@@ -138,11 +138,17 @@ pub fn texts(report: &Report) -> Vec<(String, &str)> {
 /// Looks a dotted name up in the context; the error says what is wrong, in Chinese.
 fn lookup<'a>(ctx: &'a Json, name: &str) -> Result<&'a Json, (String, Option<String>)> {
     if name.contains("..") || name.starts_with('@') || name.contains("../") {
-        return Err((format!("不支持的名称 “{name}”：只能引用报告数据的名称"), None));
+        return Err((
+            format!("不支持的名称 “{name}”：只能引用报告数据的名称"),
+            None,
+        ));
     }
     let mut here = ctx;
     let mut walked = Vec::new();
-    for seg in name.split(['.', '/']).filter(|s| !s.is_empty() && *s != "this") {
+    for seg in name
+        .split(['.', '/'])
+        .filter(|s| !s.is_empty() && *s != "this")
+    {
         let seg = seg.trim_start_matches('[').trim_end_matches(']');
         let Json::Object(map) = here else {
             return Err((format!("“{}” 不能再往下引用", walked.join(".")), None));
@@ -152,12 +158,14 @@ fn lookup<'a>(ctx: &'a Json, name: &str) -> Result<&'a Json, (String, Option<Str
             None => {
                 walked.push(seg);
                 let hint = closest(seg, map.keys().map(String::as_str))
-                    .map(|c| format!("是否想写 “{}”？", {
-                        let mut w = walked.clone();
-                        w.pop();
-                        w.push(c);
-                        w.join(".")
-                    }))
+                    .map(|c| {
+                        format!("是否想写 “{}”？", {
+                            let mut w = walked.clone();
+                            w.pop();
+                            w.push(c);
+                            w.join(".")
+                        })
+                    })
                     .or_else(|| {
                         Some(format!(
                             "此处可用的名称：{}",
@@ -172,9 +180,12 @@ fn lookup<'a>(ctx: &'a Json, name: &str) -> Result<&'a Json, (String, Option<Str
     match here {
         Json::Object(map) => Err((
             format!("“{name}” 不是一个数，而是一组数"),
-            map.keys()
-                .next()
-                .map(|k| format!("请写明其中一项，如 “{name}.{k}”；可用：{}", map.keys().cloned().collect::<Vec<_>>().join("、"))),
+            map.keys().next().map(|k| {
+                format!(
+                    "请写明其中一项，如 “{name}.{k}”；可用：{}",
+                    map.keys().cloned().collect::<Vec<_>>().join("、")
+                )
+            }),
         )),
         v => Ok(v),
     }
@@ -226,7 +237,10 @@ fn check_elements(
                 "不支持装饰器 “{{* …}}”".into(),
                 Some("{{…}} 中只能写数据名称".into()),
             ),
-            _ => bad("不支持的表达式".into(), Some("{{…}} 中只能写数据名称".into())),
+            _ => bad(
+                "不支持的表达式".into(),
+                Some("{{…}} 中只能写数据名称".into()),
+            ),
         }
     }
 }

@@ -136,7 +136,12 @@ fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
-fn run_check(files: &[PathBuf], previous: Option<&Path>, strict: bool, format: OutputFormat) -> ExitCode {
+fn run_check(
+    files: &[PathBuf],
+    previous: Option<&Path>,
+    strict: bool,
+    format: OutputFormat,
+) -> ExitCode {
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summaries = Vec::new();
     let mut unreadable = false;
@@ -210,7 +215,10 @@ fn run_check(files: &[PathBuf], previous: Option<&Path>, strict: bool, format: O
 }
 
 fn count(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
     (errors, diags.len() - errors)
 }
 
@@ -248,7 +256,13 @@ fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), String> 
     Ok(())
 }
 
-fn run_init(edition: EditionArg, year: i64, organ: &str, output: Option<PathBuf>, force: bool) -> ExitCode {
+fn run_init(
+    edition: EditionArg,
+    year: i64,
+    organ: &str,
+    output: Option<PathBuf>,
+    force: bool,
+) -> ExitCode {
     let edition = match edition {
         EditionArg::Y2019 => Edition::Y2019,
         EditionArg::Y2021 => Edition::Y2021,

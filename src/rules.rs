@@ -174,7 +174,11 @@ pub fn check(report: &Report, cx: &Context) -> Vec<Diagnostic> {
 
     // R1: per column, 一 + 二 = 三（七）总计 + 四.
     let mut needed = results.clone();
-    needed.extend(["applications.new", "applications.carried_over", "applications.carried_forward"]);
+    needed.extend([
+        "applications.new",
+        "applications.carried_over",
+        "applications.carried_forward",
+    ]);
     if cx.ok(&needed) {
         let row = |p: &str| &computed.rows[p];
         for j in 0..=APPLICANT_COLUMNS {
@@ -299,7 +303,13 @@ pub fn check_previous(report: &Report, previous: &Report, cx: &Context) -> Vec<D
         Edition::Y2019 => {
             // R8: 上一年项目数量 (N) = 上一年项目数量 (N−1) + 本年增/减 (N−1);
             //     对外公开总数量 (N) = 对外公开总数量 (N−1) + 本年新公开数量 (N).
-            for row in ["licensing", "other_services", "penalties", "enforcement", "fees"] {
+            for row in [
+                "licensing",
+                "other_services",
+                "penalties",
+                "enforcement",
+                "fees",
+            ] {
                 let base = format!("active_disclosure.{row}");
                 let expected = (|| {
                     Some(

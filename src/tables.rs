@@ -250,7 +250,11 @@ fn active_2019() -> TableSpec {
             Block {
                 caption: "第二十条第（一）项",
                 heads: &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
-                members: &[("made", Count, 1), ("published", Count, 1), ("total", Count, 1)],
+                members: &[
+                    ("made", Count, 1),
+                    ("published", Count, 1),
+                    ("total", Count, 1),
+                ],
                 rows: &[
                     ("规章", "active_disclosure.regulations"),
                     ("规范性文件", "active_disclosure.normative_documents"),
@@ -299,7 +303,11 @@ fn active_2021() -> TableSpec {
             Block {
                 caption: "第二十条第（一）项",
                 heads: &["本年制发件数", "本年废止件数", "现行有效件数"],
-                members: &[("issued", Count, 1), ("repealed", Count, 1), ("in_force", Count, 1)],
+                members: &[
+                    ("issued", Count, 1),
+                    ("repealed", Count, 1),
+                    ("in_force", Count, 1),
+                ],
                 rows: &[
                     ("规章", "active_disclosure.regulations"),
                     ("行政规范性文件", "active_disclosure.normative_documents"),
@@ -466,7 +474,8 @@ fn applications(edition: Edition) -> TableSpec {
         row(
             RowRole::Header,
             vec![
-                label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）").span(3, 3),
+                label("（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）")
+                    .span(3, 3),
                 label("申请人情况").span(7, 1),
             ],
         ),
@@ -480,10 +489,16 @@ fn applications(edition: Edition) -> TableSpec {
         ),
         row(
             RowRole::Header,
-            ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"]
-                .into_iter()
-                .map(label)
-                .collect(),
+            [
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他",
+            ]
+            .into_iter()
+            .map(label)
+            .collect(),
         ),
     ];
     lay_out(&applications_tree(edition), "applications", 0, 3, &mut rows);
@@ -514,7 +529,11 @@ fn reviews_and_lawsuits() -> TableSpec {
     let mut h2: Vec<Cell> = RESULTS.iter().map(|t| label(t).span(1, 2)).collect();
     h2.push(naming("未经复议直接起诉", blocks[1]).span(5, 1));
     h2.push(naming("复议后起诉", blocks[2]).span(5, 1));
-    let h3 = RESULTS.iter().chain(RESULTS.iter()).map(|t| label(t)).collect();
+    let h3 = RESULTS
+        .iter()
+        .chain(RESULTS.iter())
+        .map(|t| label(t))
+        .collect();
     let mut data = Vec::new();
     for path in blocks {
         for i in 0..RESULT_COLUMNS {
@@ -547,10 +566,20 @@ fn reviews_and_lawsuits() -> TableSpec {
 
 // ---------------------------------------------------------------- queries
 
-static TABLES_2019: LazyLock<Vec<TableSpec>> =
-    LazyLock::new(|| vec![active_2019(), applications(Edition::Y2019), reviews_and_lawsuits()]);
-static TABLES_2021: LazyLock<Vec<TableSpec>> =
-    LazyLock::new(|| vec![active_2021(), applications(Edition::Y2021), reviews_and_lawsuits()]);
+static TABLES_2019: LazyLock<Vec<TableSpec>> = LazyLock::new(|| {
+    vec![
+        active_2019(),
+        applications(Edition::Y2019),
+        reviews_and_lawsuits(),
+    ]
+});
+static TABLES_2021: LazyLock<Vec<TableSpec>> = LazyLock::new(|| {
+    vec![
+        active_2021(),
+        applications(Edition::Y2021),
+        reviews_and_lawsuits(),
+    ]
+});
 
 /// The three tables of an edition, in the order of the report (二, 三, 四).
 pub fn tables(edition: Edition) -> &'static [TableSpec] {
@@ -594,7 +623,11 @@ impl TableSpec {
                         *slot = true;
                     }
                 }
-                out.push(Placed { row: r, col: c, cell });
+                out.push(Placed {
+                    row: r,
+                    col: c,
+                    cell,
+                });
                 c += cell.colspan;
             }
         }
@@ -649,14 +682,17 @@ impl TableSpec {
 
     /// The label that names a key path (a row, a group of rows or a block), if any.
     pub fn label_of(&self, path: &str) -> Option<&'static str> {
-        self.rows.iter().flat_map(|r| &r.cells).find_map(|c| match c.content {
-            Content::Label {
-                text,
-                names: Some(n),
-                ..
-            } if n == path => Some(text),
-            _ => None,
-        })
+        self.rows
+            .iter()
+            .flat_map(|r| &r.cells)
+            .find_map(|c| match c.content {
+                Content::Label {
+                    text,
+                    names: Some(n),
+                    ..
+                } if n == path => Some(text),
+                _ => None,
+            })
     }
 
     /// The words of the form for the cell holding `path[index]`: (row label, column label).
@@ -729,4 +765,132 @@ impl TableSpec {
 pub fn table_for(edition: Edition, path: &str) -> Option<&'static TableSpec> {
     let top = path.split(['.', '[']).next().unwrap_or(path);
     tables(edition).iter().find(|t| t.key == top)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn value_cells(t: &TableSpec) -> usize {
+        t.placed()
+            .iter()
+            .filter(|p| matches!(p.cell.content, Content::Value { .. }))
+            .count()
+    }
+
+    fn label_span(t: &TableSpec, text: &str) -> (usize, usize, usize, usize) {
+        let p = t
+            .placed()
+            .into_iter()
+            .find(|p| matches!(p.cell.content, Content::Label { text: x, .. } if x == text))
+            .unwrap_or_else(|| panic!("no label {text}"));
+        (p.row, p.col, p.cell.rowspan, p.cell.colspan)
+    }
+
+    /// Every grid position is covered by exactly one cell: no gap, no overlap.
+    fn assert_tiles(t: &TableSpec) {
+        let mut cover = vec![vec![0; t.columns]; t.rows.len()];
+        for p in t.placed() {
+            for row in cover.iter_mut().skip(p.row).take(p.cell.rowspan) {
+                for c in row.iter_mut().skip(p.col).take(p.cell.colspan) {
+                    *c += 1;
+                }
+            }
+        }
+        for (r, row) in cover.iter().enumerate() {
+            assert!(
+                row.iter().all(|&c| c == 1),
+                "table {} row {r}: {row:?}",
+                t.number
+            );
+        }
+    }
+
+    #[test]
+    fn grids_tile_without_gaps_or_overlaps() {
+        for e in Edition::ALL {
+            for t in tables(e) {
+                assert_tiles(t);
+            }
+        }
+    }
+
+    #[test]
+    fn numeric_cells_match_formats_md() {
+        // formats.md §3: 二 has 22 numbers (2019) / 10 (2021); 三 23×7 / 25×7; 四 15.
+        assert_eq!(value_cells(&tables(Edition::Y2019)[0]), 22);
+        assert_eq!(value_cells(&tables(Edition::Y2021)[0]), 10);
+        assert_eq!(value_cells(&tables(Edition::Y2019)[1]), 23 * 7);
+        assert_eq!(value_cells(&tables(Edition::Y2021)[1]), 25 * 7);
+        assert_eq!(value_cells(&tables(Edition::Y2019)[2]), 15);
+        assert_eq!(value_cells(&tables(Edition::Y2021)[2]), 15);
+    }
+
+    #[test]
+    fn merged_cells_match_formats_md() {
+        let t21 = &tables(Edition::Y2021)[1];
+        let t19 = &tables(Edition::Y2019)[1];
+        assert_eq!(label_span(t21, "三、本年度办理结果"), (5, 0, 22, 1));
+        assert_eq!(label_span(t19, "三、本年度办理结果"), (5, 0, 20, 1));
+        assert_eq!(label_span(t21, "（三）不予公开"), (7, 1, 8, 1));
+        assert_eq!(label_span(t21, "（六）其他处理"), (23, 1, 3, 1));
+        assert_eq!(label_span(t19, "（六）其他处理"), (23, 1, 1, 2));
+        assert_eq!(label_span(t21, "申请人情况"), (0, 3, 1, 7));
+        assert_eq!(label_span(t21, "法人或其他组织"), (1, 4, 1, 5));
+        assert_eq!(label_span(t21, "总计"), (1, 9, 2, 1));
+        assert_eq!(label_span(t21, "四、结转下年度继续办理"), (27, 0, 1, 3));
+        assert_eq!(t21.header_rows(), 3);
+        let four = &tables(Edition::Y2021)[2];
+        assert_eq!(label_span(four, "行政诉讼"), (0, 5, 1, 10));
+        assert_eq!(label_span(four, "复议后起诉"), (1, 10, 1, 5));
+        let two19 = &tables(Edition::Y2019)[0];
+        assert_eq!(two19.rows.len(), 18);
+        assert_eq!(tables(Edition::Y2021)[0].rows.len(), 14);
+    }
+
+    #[test]
+    fn cells_are_named_in_the_words_of_the_form() {
+        let t = &tables(Edition::Y2021)[1];
+        assert_eq!(
+            t.cell_words("applications.total", Some(0)),
+            (Some("（七）总计".into()), "自然人".into())
+        );
+        assert_eq!(
+            t.cell_words("applications.refused.state_secret", Some(1)),
+            (
+                Some("（三）不予公开 1.属于国家秘密".into()),
+                "法人或其他组织·商业企业".into()
+            )
+        );
+        let four = &tables(Edition::Y2021)[2];
+        assert_eq!(
+            four.cell_words("reviews_and_lawsuits.direct_suit", Some(4)),
+            (None, "行政诉讼·未经复议直接起诉·总计".into())
+        );
+        let two = &tables(Edition::Y2019)[0];
+        assert_eq!(
+            two.cell_words("active_disclosure.fees.change", None),
+            (Some("行政事业性收费".into()), "本年增/减".into())
+        );
+    }
+
+    #[test]
+    fn fields_have_the_contract_shapes() {
+        let f = tables(Edition::Y2021)[1].fields();
+        assert_eq!(f.len(), 25);
+        assert!(f.iter().all(|f| f.shape
+            == Shape::Row {
+                len: 6,
+                kind: Kind::Count,
+                total: true
+            }));
+        let two = tables(Edition::Y2019)[0].fields();
+        let change = two
+            .iter()
+            .find(|f| f.path == "active_disclosure.licensing.change");
+        assert_eq!(change.map(|f| &f.shape), Some(&Shape::Scalar(Kind::Signed)));
+        let fees = tables(Edition::Y2021)[0].fields();
+        let fees = fees.iter().find(|f| f.path == "active_disclosure.fees");
+        assert_eq!(fees.map(|f| &f.shape), Some(&Shape::Scalar(Kind::Money)));
+    }
 }

@@ -103,19 +103,16 @@ impl Node {
     }
 }
 
-/// Parses a file's text. Syntax errors come back as diagnostics with their line and column;
-/// duplicate keys are reported and the first one kept.
-pub fn parse(text: &str, format: Format) -> Result<Node, Vec<Diagnostic>> {
+/// Parses a file's text. A syntax error gives no tree, and a diagnostic with its line
+/// and column; a key written twice is reported and the first one kept.
+pub fn parse(text: &str, format: Format) -> (Option<Node>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let node = match format {
         Format::Yaml => yaml::parse(text, &mut diags),
         Format::Json => json::parse(text, &mut diags),
         Format::Toml => toml_tree::parse(text, &mut diags),
     };
-    match node {
-        Some(n) if diags.is_empty() => Ok(n),
-        _ => Err(diags),
-    }
+    (node, diags)
 }
 
 fn syntax_error(format: Format, pos: Pos, detail: &str) -> Diagnostic {
@@ -367,7 +364,12 @@ mod yaml {
                 }
             }
         }
-        root.or_else(|| Some(Node::new(Value::Scalar(Scalar::Null), Pos { line: 1, column: 1 })))
+        root.or_else(|| {
+            Some(Node::new(
+                Value::Scalar(Scalar::Null),
+                Pos { line: 1, column: 1 },
+            ))
+        })
     }
 }
 
@@ -378,7 +380,10 @@ mod json {
 
     fn convert(v: ast::Value<'_>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
         let (value, start) = match v {
-            ast::Value::StringLit(s) => (Value::Scalar(Scalar::Str(s.value.into_owned())), s.range.start),
+            ast::Value::StringLit(s) => (
+                Value::Scalar(Scalar::Str(s.value.into_owned())),
+                s.range.start,
+            ),
             ast::Value::NumberLit(n) => {
                 let raw = n.value;
                 let scalar = if raw.contains(['.', 'e', 'E']) {
@@ -392,7 +397,11 @@ mod json {
             ast::Value::NullKeyword(n) => (Value::Scalar(Scalar::Null), n.range.start),
             ast::Value::Array(a) => {
                 let start = a.range.start;
-                let items = a.elements.into_iter().map(|e| convert(e, lines, diags)).collect();
+                let items = a
+                    .elements
+                    .into_iter()
+                    .map(|e| convert(e, lines, diags))
+                    .collect();
                 (Value::Seq(items), start)
             }
             ast::Value::Object(o) => {
@@ -433,7 +442,11 @@ mod json {
             Ok(result) => match result.value {
                 Some(v) => Some(convert(v, &lines, diags)),
                 None => {
-                    diags.push(syntax_error(Format::Json, Pos { line: 1, column: 1 }, "文件是空的"));
+                    diags.push(syntax_error(
+                        Format::Json,
+                        Pos { line: 1, column: 1 },
+                        "文件是空的",
+                    ));
                     None
                 }
             },
@@ -451,8 +464,8 @@ mod json {
 
 mod toml_tree {
     use super::*;
-    use toml::de::{DeTable, DeValue};
     use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
 
     fn convert(v: Spanned<DeValue<'_>>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
         let start = v.span().start;
@@ -490,7 +503,10 @@ mod toml_tree {
             .collect();
         // The parser's map is sorted by key; the order written is what users see.
         entries.sort_by_key(|e| e.0);
-        map_from(entries.into_iter().map(|(_, k, p, n)| (k, p, n)).collect(), diags)
+        map_from(
+            entries.into_iter().map(|(_, k, p, n)| (k, p, n)).collect(),
+            diags,
+        )
     }
 
     pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
@@ -504,6 +520,9 @@ mod toml_tree {
             return None;
         }
         let start = root.span().start;
-        Some(Node::new(table(root.into_inner(), &lines, diags), lines.pos(start)))
+        Some(Node::new(
+            table(root.into_inner(), &lines, diags),
+            lines.pos(start),
+        ))
     }
 }

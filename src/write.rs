@@ -44,7 +44,9 @@ impl Out {
     fn is_inline(&self) -> bool {
         match self {
             Out::List(items) => items.iter().all(|i| matches!(i, Out::Int(_))),
-            Out::Map(entries) => entries.iter().all(|e| e.value.is_scalar() && e.after.is_none()),
+            Out::Map(entries) => entries
+                .iter()
+                .all(|e| e.value.is_scalar() && e.after.is_none()),
             _ => false,
         }
     }
@@ -133,7 +135,13 @@ fn table_out(report: &Report, table: &TableSpec) -> Out {
     for f in &fields {
         let rest: Vec<&str> = f.path.split('.').skip(1).collect();
         let value = match (report.values.get(f.path), &f.shape) {
-            (Some(Values::Row { values, given_total }), _) => Out::List(
+            (
+                Some(Values::Row {
+                    values,
+                    given_total,
+                }),
+                _,
+            ) => Out::List(
                 values
                     .iter()
                     .chain(given_total.iter())
@@ -224,7 +232,8 @@ fn report_out(report: &Report) -> Vec<Entry> {
     }
     if let Some(p) = &report.preamble {
         let mut e = entry("preamble", Out::Str(p.clone()));
-        e.before = Some("导语（印在“一、总体情况”之前）：编制依据、统计期限、下载地址、联系方式".into());
+        e.before =
+            Some("导语（印在“一、总体情况”之前）：编制依据、统计期限、下载地址、联系方式".into());
         top.push(e);
     }
     let mut e = entry("overview", blocks(&report.overview));
@@ -286,7 +295,9 @@ fn quote(s: &str) -> String {
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
             '\r' => out.push_str("\\r"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -449,7 +460,11 @@ fn toml_pairs(out: &mut String, entries: &[Entry], prefix: &str) {
                 }
                 out.push_str("]\n");
             }
-            v => out.push_str(&format!("{key} = {}{}\n", toml_inline(v), trailing(&e.after))),
+            v => out.push_str(&format!(
+                "{key} = {}{}\n",
+                toml_inline(v),
+                trailing(&e.after)
+            )),
         }
     }
 }
@@ -549,13 +564,19 @@ fn json_inline(v: &Out) -> String {
 /// The report as a file in the given format.
 pub fn to_string(report: &Report, format: Format) -> String {
     let top = report_out(report);
+    // The title is user text: it must not end the comment line it stands on.
+    let title: String = report
+        .title()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     match format {
         Format::Yaml => {
-            let mut out = format!("# {}\n", report.title());
+            let mut out = format!("# {title}\n");
             yaml_entries(&mut out, &top, 0, None);
             out
         }
-        Format::Toml => format!("# {}\n{}", report.title(), to_toml(&top)),
+        Format::Toml => format!("# {title}\n{}", to_toml(&top)),
         Format::Json => {
             let mut out = String::new();
             json_value(&mut out, &Out::Map(top), 0);
@@ -591,7 +612,9 @@ pub fn starting_report(edition: Edition, year: i64, organ: &str) -> Report {
     };
     let other = match edition {
         Edition::Y2019 => "无。",
-        Edition::Y2021 => "（请填写：依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，如“本年度未收取信息处理费。”；以及其他需要报告的事项。）",
+        Edition::Y2021 => {
+            "（请填写：依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，如“本年度未收取信息处理费。”；以及其他需要报告的事项。）"
+        }
     };
     Report {
         edition,
