@@ -8,8 +8,12 @@
 pub mod check;
 pub mod decode;
 pub mod diag;
+pub mod document;
 pub mod expr;
+pub mod fonts;
+pub mod layout;
 pub mod model;
+pub mod render;
 pub mod rules;
 pub mod tables;
 pub mod tree;

@@ -6,8 +6,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod render_cmd;
+
 use nianbao::check::{self, ReadError};
 use nianbao::diag::{self, Diagnostic, Severity};
+use nianbao::fonts::{FontOptions, FontSet};
 use nianbao::model::Edition;
 use nianbao::tree::Format;
 use nianbao::write;
@@ -80,6 +83,39 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 按官方版式生成报告（PDF）
+    Render {
+        /// 报告文件（.yaml .yml .json .toml）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件夹（默认：与输入文件相同）
+        #[arg(short, long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// 输出格式，逗号分隔：pdf、docx
+        #[arg(long, value_delimiter = ',', default_value = "pdf")]
+        to: Vec<String>,
+        /// PDF 标准：a-2b（默认，可长期保存）、a-3b（附带源数据）、ua-1（无障碍）、none
+        #[arg(long, default_value = "a-2b", value_name = "STANDARD")]
+        pdf_standard: String,
+        /// 字体文件夹（随附字体所在处）
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+        /// 不使用系统中安装的字体（只用随附字体）
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// 数据有错误时仍然生成
+        #[arg(long)]
+        force: bool,
+    },
+    /// 列出每种用途使用的字体及其文件
+    Fonts {
+        /// 字体文件夹（随附字体所在处）
+        #[arg(long, value_name = "DIR")]
+        font_dir: Option<PathBuf>,
+        /// 不使用系统中安装的字体（只用随附字体）
+        #[arg(long)]
+        no_system_fonts: bool,
+    },
     /// 在 YAML、JSON、TOML 之间转换报告文件
     Convert {
         /// 报告文件
@@ -129,10 +165,47 @@ fn main() -> ExitCode {
             output,
             force,
         } => run_convert(&file, to, output, force),
+        Command::Render {
+            files,
+            output,
+            to,
+            pdf_standard,
+            font_dir,
+            no_system_fonts,
+            force,
+        } => render_cmd::run(
+            &files,
+            output.as_deref(),
+            &to,
+            &pdf_standard,
+            font_options(font_dir, no_system_fonts),
+            force,
+        ),
+        Command::Fonts {
+            font_dir,
+            no_system_fonts,
+        } => match FontSet::discover(&font_options(font_dir, no_system_fonts)) {
+            Ok(set) => {
+                print!("{}", set.describe());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
-fn display(path: &Path) -> String {
+fn font_options(font_dir: Option<PathBuf>, no_system_fonts: bool) -> FontOptions {
+    let env_off = std::env::var("NIANBAO_SYSTEM_FONTS").is_ok_and(|v| v == "0");
+    FontOptions {
+        font_dir,
+        system_fonts: !no_system_fonts && !env_off,
+    }
+}
+
+pub(crate) fn display(path: &Path) -> String {
     path.display().to_string()
 }
 
@@ -214,7 +287,7 @@ fn run_check(
     }
 }
 
-fn count(diags: &[Diagnostic]) -> (usize, usize) {
+pub(crate) fn count(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags
         .iter()
         .filter(|d| d.severity == Severity::Error)
@@ -222,9 +295,9 @@ fn count(diags: &[Diagnostic]) -> (usize, usize) {
     (errors, diags.len() - errors)
 }
 
-/// Writes `text` to `path` through a temporary file in the same folder, so that
+/// Writes `bytes` to `path` through a temporary file in the same folder, so that
 /// no half-written file is ever left behind; refuses to replace a file unless `force`.
-fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), String> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
     if !force && path.exists() {
         return Err(format!(
             "{} 已存在，未覆盖；如需覆盖请加 --force",
@@ -240,8 +313,15 @@ fn write_atomically(path: &Path, text: &str, force: bool) -> Result<(), String> 
         .prefix(".nianbao-")
         .tempfile_in(dir)
         .map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
+    // A temporary file is created private (0600); the result is an ordinary document.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(fail)?;
+    }
     if force {
         tmp.persist(path).map_err(|e| fail(e.error))?;
     } else {
@@ -287,7 +367,7 @@ fn run_init(
         return ExitCode::from(2);
     };
     let report = write::starting_report(edition, year, organ);
-    match write_atomically(&path, &write::to_string(&report, format), force) {
+    match write_atomically(&path, write::to_string(&report, format).as_bytes(), force) {
         Ok(()) => {
             println!("已生成 {}", path.display());
             ExitCode::SUCCESS
@@ -329,7 +409,7 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
         Format::Toml => "toml",
     };
     let path = output.unwrap_or_else(|| file.with_extension(ext));
-    match write_atomically(&path, &write::to_string(&report, format), force) {
+    match write_atomically(&path, write::to_string(&report, format).as_bytes(), force) {
         Ok(()) => {
             println!("已生成 {}", path.display());
             ExitCode::SUCCESS

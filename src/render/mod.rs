@@ -1,0 +1,3 @@
+//! Renderers: each draws the one [`crate::document::Document`].
+
+pub mod pdf;

@@ -1,0 +1,257 @@
+//! The PDF: Typst used as a library, with our own `World`.
+//!
+//! No typst process, no network, no packages: the template is compiled into the
+//! binary, the document reaches it as a virtual JSON file, the fonts are the
+//! [`FontSet`] registered under the role names, and there is no clock — the
+//! document date comes from the data, so the same input gives the same bytes.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use serde::Serialize;
+use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook, FontWeight};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+use typst_layout::PagedDocument;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
+
+use crate::document::{CLOSING, Document, OPENING};
+use crate::fonts::FontSet;
+use crate::layout::{self, Layout, Role};
+
+/// The template, compiled into the binary.
+pub const TEMPLATE: &str = include_str!("../../templates/report.typ");
+
+/// Which PDF standard to produce.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Standard {
+    /// PDF/A-2b: archivable (the default).
+    #[default]
+    A2b,
+    /// PDF/A-3b, with the source data attached as JSON.
+    A3b,
+    /// PDF/UA-1: accessible.
+    Ua1,
+    /// Plain PDF 1.7 (tagged).
+    None,
+}
+
+impl Standard {
+    /// Parses the command-line name.
+    pub fn parse(s: &str) -> Option<Standard> {
+        match s {
+            "a-2b" => Some(Standard::A2b),
+            "a-3b" => Some(Standard::A3b),
+            "ua-1" => Some(Standard::Ua1),
+            "none" => Some(Standard::None),
+            _ => None,
+        }
+    }
+}
+
+fn file_id(path: &str) -> FileId {
+    RootedPath::new(
+        VirtualRoot::Project,
+        VirtualPath::new(path).expect("valid virtual path"),
+    )
+    .intern()
+}
+
+/// The Typst world of one process: library, fonts and template fixed; the data
+/// file swapped per document.
+struct ReportWorld {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    main: FileId,
+    source: Source,
+    files: Mutex<HashMap<FileId, Bytes>>,
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main {
+            Ok(self.source.clone())
+        } else {
+            Err(FileError::NotFound(id.vpath().get_with_slash().into()))
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.files
+            .lock()
+            .expect("files lock")
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| FileError::NotFound(id.vpath().get_with_slash().into()))
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.get(index).cloned()
+    }
+
+    fn today(&self, _: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
+
+/// The data the template reads.
+#[derive(Serialize)]
+struct TemplateData<'a> {
+    layout: &'a Layout,
+    fonts: HashMap<&'static str, &'static str>,
+    punct: HashMap<&'static str, &'static str>,
+    attach: bool,
+    doc: &'a Document,
+}
+
+/// A PDF renderer: fonts and template are loaded once and reused for every document.
+pub struct PdfRenderer {
+    world: ReportWorld,
+    layout: Layout,
+}
+
+/// Rendering failed (a template or export error: a bug, or an impossible standard).
+#[derive(Debug)]
+pub struct RenderError(pub String);
+
+impl std::fmt::Display for RenderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn describe(diags: &[SourceDiagnostic]) -> String {
+    diags
+        .iter()
+        .map(|d| {
+            let hints: Vec<&str> = d.hints.iter().map(|h| h.v.as_str()).collect();
+            if hints.is_empty() {
+                d.message.to_string()
+            } else {
+                format!("{}（{}）", d.message, hints.join("；"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("；")
+}
+
+impl PdfRenderer {
+    /// A renderer with the fonts of `fonts` registered under the role names.
+    pub fn new(fonts: &FontSet) -> Self {
+        let mut infos = Vec::new();
+        let mut faces = Vec::new();
+        for role in Role::ALL {
+            let font = fonts.get(role).font.clone();
+            let mut info = font.info().clone();
+            info.family = role.family().to_string();
+            // Each role has one face, chosen already: it serves every weight asked.
+            info.variant.weight = FontWeight::REGULAR;
+            infos.push(info);
+            faces.push(font);
+        }
+        let main = file_id("/main.typ");
+        PdfRenderer {
+            world: ReportWorld {
+                library: LazyHash::new(Library::builder().build()),
+                book: LazyHash::new(FontBook::from_infos(infos)),
+                fonts: faces,
+                main,
+                source: Source::new(main, TEMPLATE.to_string()),
+                files: Mutex::new(HashMap::new()),
+            },
+            layout: layout::gbt9704(),
+        }
+    }
+
+    /// Lays a document out into pages.
+    pub fn compile(
+        &self,
+        doc: &Document,
+        source_json: Option<&str>,
+    ) -> Result<PagedDocument, RenderError> {
+        let data = TemplateData {
+            layout: &self.layout,
+            fonts: Role::ALL
+                .iter()
+                .map(|r| {
+                    let key = match r {
+                        Role::Body => "body",
+                        Role::Heading => "heading",
+                        Role::Lead => "lead",
+                        Role::Title => "title",
+                        Role::PageNumber => "page-number",
+                        Role::Fallback => "fallback",
+                    };
+                    (key, r.family())
+                })
+                .collect(),
+            punct: HashMap::from([("opening", OPENING), ("closing", CLOSING)]),
+            attach: source_json.is_some(),
+            doc,
+        };
+        let json = serde_json::to_vec(&data).map_err(|e| RenderError(e.to_string()))?;
+        {
+            let mut files = self.world.files.lock().expect("files lock");
+            files.insert(file_id("/data.json"), Bytes::new(json));
+            match source_json {
+                Some(s) => files.insert(file_id("/source.json"), Bytes::from_string(s.to_string())),
+                None => files.remove(&file_id("/source.json")),
+            };
+        }
+        let result = typst::compile::<PagedDocument>(&self.world);
+        if std::env::var_os("NIANBAO_DEBUG_TYPST").is_some() {
+            for w in &result.warnings {
+                eprintln!("typst warning: {}", describe(std::slice::from_ref(w)));
+            }
+        }
+        result
+            .output
+            .map_err(|e| RenderError(format!("排版失败：{}", describe(&e))))
+    }
+
+    /// Renders a document to PDF bytes. `source_json` is attached under PDF/A-3b.
+    pub fn pdf(
+        &self,
+        doc: &Document,
+        standard: Standard,
+        source_json: &str,
+    ) -> Result<Vec<u8>, RenderError> {
+        let attach = (standard == Standard::A3b).then_some(source_json);
+        let paged = self.compile(doc, attach)?;
+        let standards = match standard {
+            Standard::A2b => vec![PdfStandard::A_2b],
+            Standard::A3b => vec![PdfStandard::A_3b],
+            Standard::Ua1 => vec![PdfStandard::Ua_1],
+            Standard::None => vec![],
+        };
+        let standards =
+            PdfStandards::new(&standards).map_err(|e| RenderError(e.message().to_string()))?;
+        let ident = format!("nianbao:{}:{}", doc.meta.author, doc.meta.title);
+        let options = PdfOptions {
+            ident: Smart::Custom(ident),
+            creator: Smart::Custom(Some(format!("nianbao {}", env!("CARGO_PKG_VERSION")))),
+            timestamp: None,
+            standards,
+            tagged: true,
+            ..PdfOptions::default()
+        };
+        typst_pdf::pdf(&paged, &options)
+            .map_err(|e| RenderError(format!("PDF 导出失败：{}", describe(&e))))
+    }
+}
