@@ -443,40 +443,46 @@ pub fn build(report: &Report) -> Result<Document, String> {
     })
 }
 
-/// Every text of the document with the role whose font prints it.
-pub fn texts_by_role(doc: &Document) -> Vec<(Role, &str)> {
-    let mut out: Vec<(Role, &str)> = vec![(Role::Title, &doc.title.text)];
-    out.extend(doc.preamble.iter().map(|p| (Role::Body, p.as_str())));
-    for s in &doc.sections {
-        out.push((Role::Heading, &s.heading));
-        for b in &s.blocks {
-            match b {
-                DocBlock::Para { text } => out.push((Role::Body, text)),
-                DocBlock::Lead { lead, text } => {
-                    out.push((Role::Lead, lead));
-                    out.push((Role::Body, text));
-                }
-                DocBlock::Table(g) => {
-                    for cell in g.rows.iter().flatten() {
-                        for w in &cell.words {
+impl Document {
+    /// Visits every printed text with the role whose font prints it.
+    pub fn for_each_text(&mut self, mut f: impl FnMut(Role, &mut String)) {
+        f(Role::Title, &mut self.title.text);
+        for line in self.title.lines.iter_mut().flatten() {
+            f(Role::Title, line);
+        }
+        for p in &mut self.preamble {
+            f(Role::Body, p);
+        }
+        for s in &mut self.sections {
+            f(Role::Heading, &mut s.heading);
+            for b in &mut s.blocks {
+                match b {
+                    DocBlock::Para { text } => f(Role::Body, text),
+                    DocBlock::Lead { lead, text } => {
+                        f(Role::Lead, lead);
+                        f(Role::Body, text);
+                    }
+                    DocBlock::Table(g) => {
+                        for cell in g.rows.iter_mut().flatten() {
                             let role = match cell.kind {
                                 CellKind::Head | CellKind::Caption | CellKind::ColumnHead => {
                                     Role::Heading
                                 }
                                 _ => Role::Body,
                             };
-                            out.push((role, w));
+                            for w in &mut cell.words {
+                                f(role, w);
+                            }
                         }
                     }
                 }
             }
         }
+        if let Some(s) = &mut self.signature {
+            f(Role::Body, &mut s.organ);
+            f(Role::Body, &mut s.date);
+        }
     }
-    if let Some(s) = &doc.signature {
-        out.push((Role::Body, &s.organ));
-        out.push((Role::Body, &s.date));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -488,7 +494,9 @@ mod tests {
         assert_eq!(words("社会公益组织"), vec!["社会", "公益", "组织"]);
         let w = words("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请");
         assert!(w[0].starts_with("1.") && w[0].len() > 2, "{w:?}");
-        assert!(w.iter().any(|x| x.ends_with("补正、")), "{w:?}");
+        assert!(w.iter().any(|x| x.ends_with("正、")), "{w:?}");
+        assert!(!w.iter().any(|x| x.starts_with('、')), "{w:?}");
+        assert!(w.contains(&"正当理由".to_string()), "{w:?}");
         assert_eq!(words("（二）部分公开").concat(), "（二）部分公开");
         assert!(!words("（二）部分公开")[0].ends_with('（'));
         assert_eq!(words("3985758"), vec!["3985758"]);

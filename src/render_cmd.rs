@@ -51,7 +51,8 @@ fn render_one(
         );
         return Err(());
     }
-    let doc = document::build(report).map_err(|e| eprintln!("{}：{e}", display(file)))?;
+    let mut doc = document::build(report).map_err(|e| eprintln!("{}：{e}", display(file)))?;
+    fonts.substitute_missing(&mut doc);
     let source = write::to_string(report, Format::Json);
     let pdf = renderer
         .pdf(&doc, standard, &source)

@@ -1,0 +1,447 @@
+//! `nianbao render` to PDF: assertions on the PDF itself — its text, fonts, page
+//! size, line grid, metadata and bytes.
+//!
+//! Text, fonts and geometry are read with poppler (pdftotext, pdffonts, pdfinfo,
+//! pdfdetach). Without poppler those checks say so and are skipped; under CI
+//! (`CI` set) a missing poppler fails the run, so the checks always run there.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::*;
+use nianbao::check::read_file;
+use nianbao::document::{self, DocBlock};
+use nianbao::tables::{Content, tables};
+
+fn have(tool: &str) -> bool {
+    let ok = Command::new(tool).arg("-v").output().is_ok();
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{tool} (poppler-utils) is needed for the PDF checks under CI"
+        );
+        eprintln!("note: {tool} (poppler-utils) not installed: PDF content checks skipped");
+    }
+    ok
+}
+
+fn tool(name: &str, args: &[&str]) -> String {
+    let o = Command::new(name).args(args).output().expect("run poppler tool");
+    assert!(o.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Renders `input` into a fresh folder with the bundled fonts only; returns the folder and PDF.
+fn render(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec![
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--no-system-fonts",
+    ];
+    args.extend(extra);
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let pdf = dir.path().join(input.file_stem().unwrap()).with_extension("pdf");
+    assert!(pdf.exists());
+    (dir, pdf)
+}
+
+fn render_text(name: &str, text: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join(name);
+    std::fs::write(&input, text).unwrap();
+    let mut args = vec!["render", input.to_str().unwrap(), "--no-system-fonts"];
+    args.extend(extra);
+    let o = run(&args);
+    let pdf = input.with_extension("pdf");
+    (dir, pdf, o)
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A text line of the PDF: page, top, bottom, left, right, text.
+#[derive(Debug, Clone)]
+struct Line {
+    page: usize,
+    top: f64,
+    bottom: f64,
+    left: f64,
+    right: f64,
+    text: String,
+}
+
+fn attr(tag: &str, name: &str) -> f64 {
+    let key = format!("{name}=\"");
+    let start = tag.find(&key).unwrap() + key.len();
+    tag[start..].split('"').next().unwrap().parse().unwrap()
+}
+
+/// Lines with their boxes, from `pdftotext -bbox-layout`.
+fn lines(pdf: &Path) -> Vec<Line> {
+    let xml = tool("pdftotext", &["-bbox-layout", pdf.to_str().unwrap(), "-"]);
+    let mut out = Vec::new();
+    let mut page = 0;
+    for part in xml.split('<').skip(1) {
+        if part.starts_with("page ") {
+            page += 1;
+        } else if part.starts_with("line ") {
+            out.push(Line {
+                page,
+                top: attr(part, "yMin"),
+                bottom: attr(part, "yMax"),
+                left: attr(part, "xMin"),
+                right: attr(part, "xMax"),
+                text: String::new(),
+            });
+        } else if part.starts_with("word ")
+            && let Some(l) = out.last_mut()
+        {
+            let text = part.split_once('>').map(|(_, t)| t).unwrap_or("");
+            l.text.push_str(&text.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"));
+        }
+    }
+    out
+}
+
+const MM: f64 = 72.0 / 25.4;
+const TOP: f64 = 37.0 * MM;
+const PITCH: f64 = 225.0 * MM / 22.0;
+
+#[test]
+fn the_seed_renders_with_every_label_and_number_of_its_tables() {
+    for name in ["xiayi-2020.yaml", "qinghe-2023.yaml"] {
+        let input = example(name);
+        let (_dir, pdf) = render(&input, &[]);
+        if !have("pdftotext") {
+            return;
+        }
+        let raw = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+        let text = squeeze(&raw);
+        let report = read_file(&input).unwrap().report.unwrap();
+        // Every label of the edition's tables (a local header variant replaces its label).
+        for t in tables(report.edition) {
+            for cell in t.rows.iter().flat_map(|r| &r.cells) {
+                if let Content::Label { text: label, replaced_by, .. } = cell.content {
+                    let shown = replaced_by
+                        .and_then(|k| report.table_texts.get(k))
+                        .map(String::as_str)
+                        .unwrap_or(label);
+                    assert!(text.contains(&squeeze(shown)), "{name}: label {shown} missing");
+                }
+            }
+        }
+        // Every number, row by row, in the order of the table.
+        let tokens: Vec<&str> = raw
+            .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
+            .filter(|t| !t.is_empty())
+            .collect();
+        let doc = document::build(&report).unwrap();
+        for s in &doc.sections {
+            for b in &s.blocks {
+                let DocBlock::Table(g) = b else { continue };
+                for row in &g.rows {
+                    let numbers: Vec<String> = row
+                        .iter()
+                        .filter(|c| c.kind == document::CellKind::Number)
+                        .map(|c| c.text())
+                        .collect();
+                    if numbers.is_empty() {
+                        continue;
+                    }
+                    let found = tokens.windows(numbers.len()).any(|w| w.iter().zip(&numbers).all(|(a, b)| a == b));
+                    assert!(found, "{name}: row {numbers:?} not in the PDF text");
+                }
+            }
+        }
+        // Headings, title and the run-in items.
+        for needle in ["一、总体情况", "二、主动公开政府信息情况", "四、政府信息公开行政复议、行政诉讼情况", "六、其他需要报告的事项", "（一）"] {
+            assert!(text.contains(needle), "{name}: {needle}");
+        }
+        assert!(text.contains(&squeeze(&report.title())) || text.contains(&squeeze(&report.organ)));
+    }
+}
+
+#[test]
+fn expressions_in_prose_print_their_values() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let text = squeeze(&tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]));
+    assert!(text.contains("全年新收政府信息公开申请2943件"), "{text}");
+    assert!(!text.contains("{{"));
+}
+
+#[test]
+fn every_font_is_embedded_and_the_page_is_a4() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    if !have("pdffonts") {
+        return;
+    }
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let rows: Vec<&str> = fonts.lines().skip(2).collect();
+    assert!(rows.len() >= 5, "{fonts}");
+    for row in &rows {
+        let cols: Vec<&str> = row.split_whitespace().collect();
+        let n = cols.len();
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "not embedded/subset/unicode: {row}");
+    }
+    for face in ["FandolFang", "FandolHei", "FandolKai", "FandolSong-Bold", "FandolSong-Regular"] {
+        assert!(fonts.contains(face), "{face} missing: {fonts}");
+    }
+    // 王喆: 喆 is not in Fandol; the full-coverage fallback prints it.
+    assert!(fonts.contains("LXGWWenKai"), "{fonts}");
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+}
+
+#[test]
+fn two_renders_are_byte_identical() {
+    let (_a, first) = render(&example("qinghe-2023.yaml"), &[]);
+    let (_b, second) = render(&example("qinghe-2023.yaml"), &[]);
+    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+    let (_c, third) = render(&example("qinghe-2023.yaml"), &["--pdf-standard", "a-3b"]);
+    let (_d, fourth) = render(&example("qinghe-2023.yaml"), &["--pdf-standard", "a-3b"]);
+    assert_eq!(std::fs::read(&third).unwrap(), std::fs::read(&fourth).unwrap());
+}
+
+#[test]
+fn user_text_is_data_never_typst_code() {
+    let hostile = r#"#read("/etc/passwd") $x$ *a* ] \ <l> @r #set page(paper: "a5") [链接] _b_ `c` = 标题"#;
+    let text = edit("qinghe-2023.yaml", "2023年，青禾市市场监督管理局坚持", &format!("{}，青禾市市场监督管理局坚持", hostile.replace('\\', "\\\\").replace('"', "\\\"")))
+        .replacen("  - 2023年", "  - \"", 0);
+    // Write the hostile paragraph as a double-quoted YAML string.
+    let text = text.replacen(
+        &format!("  - {}", hostile.replace('\\', "\\\\").replace('"', "\\\"")),
+        &format!("  - \"{}", hostile.replace('\\', "\\\\").replace('"', "\\\"")),
+        1,
+    );
+    let text = {
+        let mut out = String::new();
+        for line in text.lines() {
+            if line.starts_with("  - \"#read") {
+                out.push_str(line);
+                out.push('"');
+            } else {
+                out.push_str(line);
+            }
+            out.push('\n');
+        }
+        out
+    };
+    let (_dir, pdf, o) = render_text("hostile.yaml", &text, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    if !have("pdftotext") {
+        return;
+    }
+    let raw = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+    let got = squeeze(&raw);
+    assert!(got.contains(&squeeze(hostile)), "literal text missing:\n{raw}");
+    assert!(!raw.contains("root:"), "a file was read into the PDF");
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("(A4)"), "the page setting was not changed: {info}");
+}
+
+#[test]
+fn two_hundred_characters_take_the_expected_lines_at_28_per_line() {
+    // 200 characters: punctuation only where no line break falls, so that the
+    // count is exact: 2 indent + 200 = 202 cells = 7 full lines + 6 on the 8th.
+    let unit = "政府信息公开工作进一步规范，";
+    let mut body: String = unit.repeat(15).chars().take(200).collect();
+    body.pop();
+    body.push('。');
+    assert_eq!(body.chars().count(), 200);
+    let original = std::fs::read_to_string(example("xiayi-2020.yaml")).unwrap();
+    let text: String = original
+        .lines()
+        .map(|l| if l.starts_with("  - 2020年，县工信科技局") { format!("  - {body}") } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(text.contains(&body));
+    let (_dir, pdf, o) = render_text("lines.yaml", &text, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    let start = all.iter().position(|l| l.text.starts_with("政府信息公开工作进一步规范")).unwrap();
+    let para: Vec<&Line> = all[start..].iter().take_while(|l| !l.text.starts_with('（')).collect();
+    let counts: Vec<usize> = para.iter().map(|l| l.text.chars().count()).collect();
+    assert_eq!(counts, vec![26, 28, 28, 28, 28, 28, 28, 6], "{para:#?}");
+    // A full line fills the type area: 156 mm.
+    assert!((para[1].right - para[1].left - 156.0 * MM).abs() < 0.5, "{:?}", para[1]);
+}
+
+#[test]
+fn every_body_line_is_on_the_22_line_grid_and_a_full_page_has_22_lines() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    // Body lines: 16 pt line boxes (titles are 22 pt, tables 10.5 pt, page numbers 14 pt).
+    let body: Vec<&Line> = all.iter().filter(|l| (l.bottom - l.top - 16.0).abs() < 0.5).collect();
+    assert!(body.len() > 40, "{}", body.len());
+    for l in &body {
+        let k = (l.top - TOP) / PITCH;
+        assert!((k - k.round()).abs() < 0.01, "off the grid: {l:?}");
+        assert!(l.left >= 28.0 * MM - 0.5 && l.right <= (210.0 - 26.0) * MM + 0.5, "outside the type area: {l:?}");
+    }
+    // Page 1 holds title (2 lines), an empty line and body text down to the 22nd line.
+    let page1: Vec<&&Line> = body.iter().filter(|l| l.page == 1).collect();
+    let last = page1.iter().map(|l| ((l.top - TOP) / PITCH).round() as i64).max().unwrap();
+    assert_eq!(last, 21, "the last line of page 1 is line 22");
+    // Text after a table is back on the grid: section 五 follows table 四.
+    assert!(body.iter().any(|l| l.text.starts_with("五、")));
+}
+
+#[test]
+fn page_numbers_alternate_sides_one_character_in() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    let numbers: Vec<&Line> = all.iter().filter(|l| l.text.starts_with('—') && l.text.ends_with('—')).collect();
+    assert!(numbers.len() >= 4);
+    for l in numbers {
+        let n: usize = l.text.trim_matches('—').parse().unwrap();
+        assert_eq!(n, l.page);
+        if n % 2 == 1 {
+            assert!((l.right - ((210.0 - 26.0) * MM - 14.0)).abs() < 1.0, "odd page right, 1 字 in: {l:?}");
+        } else {
+            assert!((l.left - (28.0 * MM + 14.0)).abs() < 1.0, "even page left, 1 字 in: {l:?}");
+        }
+        // 14 pt, below the type area (the dash 7 mm under it).
+        assert!((l.bottom - l.top - 14.0).abs() < 0.5);
+        assert!(l.top > TOP + 225.0 * MM);
+    }
+}
+
+#[test]
+fn the_signature_is_placed_as_gbt9704_says() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    let organ = all.iter().rev().find(|l| l.text == "青禾市市场监督管理局").unwrap();
+    let date = all.iter().find(|l| l.text == "2024年1月18日").unwrap();
+    let right = (210.0 - 26.0) * MM;
+    let cell = 156.0 * MM / 28.0;
+    assert!((right - organ.right - 2.0 * cell).abs() < 1.0, "署名右空二字: {organ:?}");
+    assert!((date.left - organ.left - 2.0 * cell).abs() < 1.0, "日期首字右移二字: {date:?}");
+    assert!((date.top - organ.top - PITCH).abs() < 0.5);
+}
+
+#[test]
+fn metadata_comes_from_the_data_never_the_clock() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &[]);
+    let (_dir2, seed) = render(&example("xiayi-2020.yaml"), &[]);
+    if !have("pdfinfo") {
+        return;
+    }
+    let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
+    assert!(info.contains("Title:           青禾市市场监督管理局2023年政府信息公开工作年度报告"), "{info}");
+    assert!(info.contains("Author:          青禾市市场监督管理局"));
+    assert!(info.contains("Subject:         青禾市市场监督管理局2023年度"));
+    assert!(info.contains("Keywords:        政府信息公开, 年度报告, 青市监办〔2024〕3号"));
+    assert!(info.contains("CreationDate:    Thu Jan 18 00:00:00 2024 UTC"), "{info}");
+    assert!(info.contains("Tagged:          yes"));
+    // No signature: 31 December of the year.
+    let info = tool("pdfinfo", &[seed.to_str().unwrap()]);
+    assert!(info.contains("CreationDate:    Thu Dec 31 00:00:00 2020 UTC"), "{info}");
+}
+
+#[test]
+fn pdf_standards() {
+    let input = example("qinghe-2023.yaml");
+    let (_a, a2b) = render(&input, &[]);
+    let (_b, a3b) = render(&input, &["--pdf-standard", "a-3b"]);
+    let (_c, ua1) = render(&input, &["--pdf-standard", "ua-1"]);
+    if !have("pdfinfo") {
+        return;
+    }
+    let meta = |p: &Path| tool("pdfinfo", &["-meta", p.to_str().unwrap()]);
+    assert!(meta(&a2b).contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(meta(&a3b).contains("<pdfaid:part>3</pdfaid:part>"));
+    assert!(meta(&ua1).contains("<pdfuaid:part>1</pdfuaid:part>"));
+    let attached = tool("pdfdetach", &["-list", a3b.to_str().unwrap()]);
+    assert!(attached.contains("source.json"), "{attached}");
+    assert!(!tool("pdfdetach", &["-list", a2b.to_str().unwrap()]).contains("source.json"));
+    // The attachment is the report's data.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("source.json");
+    tool("pdfdetach", &["-save", "1", "-o", out.to_str().unwrap(), a3b.to_str().unwrap()]);
+    let back = read_file(&out).unwrap();
+    assert_eq!(back.report, read_file(&input).unwrap().report);
+}
+
+#[test]
+fn data_with_errors_is_refused_unless_forced() {
+    let text = edit("qinghe-2023.yaml", "[25, 7, 11, 4, 47]", "[25, 7, 11, 4, 48]");
+    let (dir, pdf, o) = render_text("bad.yaml", &text, &[]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("错误[R5]"), "{}", stderr(&o));
+    assert!(!pdf.exists());
+    // Nothing half-written is left.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    let (_dir, pdf, o) = render_text("bad.yaml", &text, &["--force"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stderr(&o).contains("错误[R5]"));
+    assert!(pdf.exists());
+}
+
+#[test]
+fn docx_is_said_to_be_not_available_yet() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = run(&["render", example("xiayi-2020.yaml").to_str().unwrap(), "-o", dir.path().to_str().unwrap(), "--to", "pdf,docx"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("DOCX 输出尚未提供"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_character_no_font_has_is_a_warning_naming_it_and_where() {
+    let text = edit("qinghe-2023.yaml", "联系人：王喆", "联系人：王\u{10FFFD}");
+    let (_dir, pdf, o) = render_text("glyph.yaml", &text, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(err.contains("警告[missing-glyph]") && err.contains("U+10FFFD"), "{err}");
+    assert!(err.contains("键：preamble"), "{err}");
+    assert!(err.contains("印为 “□”"), "{err}");
+    // The PDF (PDF/A: every glyph must exist) is still written, with □ in its place.
+    assert!(pdf.exists());
+    if have("pdftotext") {
+        let text = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+        assert!(text.contains("联系人：王□"), "{text}");
+    }
+}
+
+#[test]
+fn fonts_command_names_the_face_and_file_of_every_role() {
+    let o = run(&["fonts", "--no-system-fonts"]);
+    assert_eq!(code(&o), 0);
+    let out = stdout(&o);
+    for (role, face) in [
+        ("正文（仿宋）：仿宋_GB2312", "FandolFang-Regular"),
+        ("一级标题（黑体）：黑体", "FandolHei-Regular"),
+        ("二级标题（楷体）：楷体_GB2312", "FandolKai-Regular"),
+        ("标题（小标宋）：方正小标宋简体", "FandolSong-Bold"),
+        ("页码（宋体）：宋体", "FandolSong-Regular"),
+        ("补字（全字库）", "LXGWWenKai-Regular"),
+    ] {
+        let line = out.lines().find(|l| l.starts_with(role)).unwrap_or_else(|| panic!("{role}: {out}"));
+        assert!(line.contains(face) && line.contains("fonts/") && line.contains("随附的替代字体"), "{line}");
+    }
+    let o = run(&["fonts", "--font-dir", "/nonexistent"]);
+    assert_eq!(code(&o), 2);
+    assert!(stderr(&o).contains("不是一个文件夹"));
+}
