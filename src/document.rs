@@ -421,7 +421,7 @@ pub fn build(report: &Report) -> Result<Document, String> {
     if let Some(n) = &meta.doc_number {
         keywords.push(n.clone());
     }
-    Ok(Document {
+    let mut doc = Document {
         meta: DocMeta {
             title: title.text.clone(),
             author: report.organ.clone(),
@@ -440,7 +440,21 @@ pub fn build(report: &Report) -> Result<Document, String> {
         preamble,
         sections,
         signature,
-    })
+    };
+    // Control characters have no place in a printed report, and XML forbids most of them.
+    doc.for_each_text(|_, text| {
+        if text.chars().any(char::is_control) {
+            *text = text
+                .chars()
+                .filter_map(|c| match c {
+                    '\t' => Some(' '),
+                    c if c.is_control() => None,
+                    c => Some(c),
+                })
+                .collect();
+        }
+    });
+    Ok(doc)
 }
 
 impl Document {

@@ -83,7 +83,7 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// 按官方版式生成报告（PDF）
+    /// 按官方版式生成报告（PDF 和 DOCX）
     Render {
         /// 报告文件（.yaml .yml .json .toml）
         #[arg(required = true)]
@@ -92,7 +92,7 @@ enum Command {
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// 输出格式，逗号分隔：pdf、docx
-        #[arg(long, value_delimiter = ',', default_value = "pdf")]
+        #[arg(long, value_delimiter = ',', default_value = "pdf,docx")]
         to: Vec<String>,
         /// PDF 标准：a-2b（默认，可长期保存）、a-3b（附带源数据）、ua-1（无障碍）、none
         #[arg(long, default_value = "a-2b", value_name = "STANDARD")]

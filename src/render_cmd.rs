@@ -7,6 +7,7 @@ use nianbao::check;
 use nianbao::diag;
 use nianbao::document;
 use nianbao::fonts::{self, FontOptions, FontSet};
+use nianbao::render::docx;
 use nianbao::render::pdf::{PdfRenderer, Standard};
 use nianbao::tree::Format;
 use nianbao::write;
@@ -23,15 +24,23 @@ fn target(input: &Path, out_dir: Option<&Path>, ext: &str) -> PathBuf {
     dir.join(stem).with_extension(ext)
 }
 
+/// What to write.
+#[derive(Clone, Copy)]
+struct Outputs {
+    pdf: bool,
+    docx: bool,
+}
+
 /// Renders one file; Err says why it was not rendered (already printed).
 fn render_one(
     file: &Path,
     out_dir: Option<&Path>,
+    outputs: Outputs,
     standard: Standard,
     fonts: &FontSet,
     renderer: &PdfRenderer,
     force: bool,
-) -> Result<PathBuf, ()> {
+) -> Result<Vec<PathBuf>, ()> {
     let decoded = check::read_file(file).map_err(|e| eprintln!("{e}"))?;
     let mut diags = check::diagnostics(&decoded, None);
     let Some(report) = &decoded.report else {
@@ -51,15 +60,29 @@ fn render_one(
         );
         return Err(());
     }
-    let mut doc = document::build(report).map_err(|e| eprintln!("{}：{e}", display(file)))?;
-    fonts.substitute_missing(&mut doc);
-    let source = write::to_string(report, Format::Json);
-    let pdf = renderer
-        .pdf(&doc, standard, &source)
-        .map_err(|e| eprintln!("{}：{e}", display(file)))?;
-    let path = target(file, out_dir, "pdf");
-    write_atomically(&path, &pdf, true).map_err(|e| eprintln!("{e}"))?;
-    Ok(path)
+    let doc = document::build(report).map_err(|e| eprintln!("{}：{e}", display(file)))?;
+    // Both files are made before either is written: a failure leaves neither behind.
+    let mut files = Vec::new();
+    if outputs.pdf {
+        let mut printable = doc.clone();
+        fonts.substitute_missing(&mut printable);
+        let source = write::to_string(report, Format::Json);
+        let pdf = renderer
+            .pdf(&printable, standard, &source)
+            .map_err(|e| eprintln!("{}：{e}", display(file)))?;
+        files.push((target(file, out_dir, "pdf"), pdf));
+    }
+    if outputs.docx {
+        // The DOCX keeps every character: Word may have a font that has it.
+        let bytes = docx::docx(&doc).map_err(|e| eprintln!("{}：{e}", display(file)))?;
+        files.push((target(file, out_dir, "docx"), bytes));
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        write_atomically(&path, &bytes, true).map_err(|e| eprintln!("{e}"))?;
+        written.push(path);
+    }
+    Ok(written)
 }
 
 fn with_file(diags: Vec<diag::Diagnostic>, file: &Path) -> Vec<diag::Diagnostic> {
@@ -77,15 +100,16 @@ pub fn run(
     font_options: FontOptions,
     force: bool,
 ) -> ExitCode {
+    let mut outputs = Outputs {
+        pdf: false,
+        docx: false,
+    };
     for format in to {
-        match format.as_str() {
-            "pdf" => {}
-            "docx" => {
-                eprintln!("DOCX 输出尚未提供（正在开发中）；目前只能生成 PDF：--to pdf");
-                return ExitCode::from(2);
-            }
+        match format.trim() {
+            "pdf" => outputs.pdf = true,
+            "docx" => outputs.docx = true,
             other => {
-                eprintln!("不支持的输出格式 “{other}”；可用：pdf");
+                eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
                 return ExitCode::from(2);
             }
         }
@@ -110,8 +134,12 @@ pub fn run(
     let renderer = PdfRenderer::new(&fonts);
     let mut failed = 0;
     for file in files {
-        match render_one(file, out_dir, standard, &fonts, &renderer, force) {
-            Ok(path) => println!("已生成 {}", path.display()),
+        match render_one(file, out_dir, outputs, standard, &fonts, &renderer, force) {
+            Ok(paths) => {
+                for path in paths {
+                    println!("已生成 {}", path.display());
+                }
+            }
             Err(()) => failed += 1,
         }
     }

@@ -28,8 +28,15 @@ fn have(tool: &str) -> bool {
 }
 
 fn tool(name: &str, args: &[&str]) -> String {
-    let o = Command::new(name).args(args).output().expect("run poppler tool");
-    assert!(o.status.success(), "{name} {args:?}: {}", String::from_utf8_lossy(&o.stderr));
+    let o = Command::new(name)
+        .args(args)
+        .output()
+        .expect("run poppler tool");
+    assert!(
+        o.status.success(),
+        "{name} {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
@@ -46,12 +53,19 @@ fn render(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     args.extend(extra);
     let o = run(&args);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    let pdf = dir.path().join(input.file_stem().unwrap()).with_extension("pdf");
+    let pdf = dir
+        .path()
+        .join(input.file_stem().unwrap())
+        .with_extension("pdf");
     assert!(pdf.exists());
     (dir, pdf)
 }
 
-fn render_text(name: &str, text: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf, std::process::Output) {
+fn render_text(
+    name: &str,
+    text: &str,
+    extra: &[&str],
+) -> (tempfile::TempDir, PathBuf, std::process::Output) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join(name);
     std::fs::write(&input, text).unwrap();
@@ -104,7 +118,13 @@ fn lines(pdf: &Path) -> Vec<Line> {
             && let Some(l) = out.last_mut()
         {
             let text = part.split_once('>').map(|(_, t)| t).unwrap_or("");
-            l.text.push_str(&text.replace("&quot;", "\"").replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">"));
+            l.text.push_str(
+                &text
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&")
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">"),
+            );
         }
     }
     out
@@ -128,12 +148,20 @@ fn the_seed_renders_with_every_label_and_number_of_its_tables() {
         // Every label of the edition's tables (a local header variant replaces its label).
         for t in tables(report.edition) {
             for cell in t.rows.iter().flat_map(|r| &r.cells) {
-                if let Content::Label { text: label, replaced_by, .. } = cell.content {
+                if let Content::Label {
+                    text: label,
+                    replaced_by,
+                    ..
+                } = cell.content
+                {
                     let shown = replaced_by
                         .and_then(|k| report.table_texts.get(k))
                         .map(String::as_str)
                         .unwrap_or(label);
-                    assert!(text.contains(&squeeze(shown)), "{name}: label {shown} missing");
+                    assert!(
+                        text.contains(&squeeze(shown)),
+                        "{name}: label {shown} missing"
+                    );
                 }
             }
         }
@@ -155,13 +183,21 @@ fn the_seed_renders_with_every_label_and_number_of_its_tables() {
                     if numbers.is_empty() {
                         continue;
                     }
-                    let found = tokens.windows(numbers.len()).any(|w| w.iter().zip(&numbers).all(|(a, b)| a == b));
+                    let found = tokens
+                        .windows(numbers.len())
+                        .any(|w| w.iter().zip(&numbers).all(|(a, b)| a == b));
                     assert!(found, "{name}: row {numbers:?} not in the PDF text");
                 }
             }
         }
         // Headings, title and the run-in items.
-        for needle in ["一、总体情况", "二、主动公开政府信息情况", "四、政府信息公开行政复议、行政诉讼情况", "六、其他需要报告的事项", "（一）"] {
+        for needle in [
+            "一、总体情况",
+            "二、主动公开政府信息情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "六、其他需要报告的事项",
+            "（一）",
+        ] {
             assert!(text.contains(needle), "{name}: {needle}");
         }
         assert!(text.contains(&squeeze(&report.title())) || text.contains(&squeeze(&report.organ)));
@@ -191,36 +227,66 @@ fn every_font_is_embedded_and_the_page_is_a4() {
     for row in &rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "not embedded/subset/unicode: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "not embedded/subset/unicode: {row}"
+        );
     }
-    for face in ["FandolFang", "FandolHei", "FandolKai", "FandolSong-Bold", "FandolSong-Regular"] {
+    for face in [
+        "FandolFang",
+        "FandolHei",
+        "FandolKai",
+        "FandolSong-Bold",
+        "FandolSong-Regular",
+    ] {
         assert!(fonts.contains(face), "{face} missing: {fonts}");
     }
     // 王喆: 喆 is not in Fandol; the full-coverage fallback prints it.
     assert!(fonts.contains("LXGWWenKai"), "{fonts}");
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+    assert!(
+        info.contains("Page size:       595.276 x 841.89 pts (A4)"),
+        "{info}"
+    );
 }
 
 #[test]
 fn two_renders_are_byte_identical() {
     let (_a, first) = render(&example("qinghe-2023.yaml"), &[]);
     let (_b, second) = render(&example("qinghe-2023.yaml"), &[]);
-    assert_eq!(std::fs::read(&first).unwrap(), std::fs::read(&second).unwrap());
+    assert_eq!(
+        std::fs::read(&first).unwrap(),
+        std::fs::read(&second).unwrap()
+    );
     let (_c, third) = render(&example("qinghe-2023.yaml"), &["--pdf-standard", "a-3b"]);
     let (_d, fourth) = render(&example("qinghe-2023.yaml"), &["--pdf-standard", "a-3b"]);
-    assert_eq!(std::fs::read(&third).unwrap(), std::fs::read(&fourth).unwrap());
+    assert_eq!(
+        std::fs::read(&third).unwrap(),
+        std::fs::read(&fourth).unwrap()
+    );
 }
 
 #[test]
 fn user_text_is_data_never_typst_code() {
-    let hostile = r#"#read("/etc/passwd") $x$ *a* ] \ <l> @r #set page(paper: "a5") [链接] _b_ `c` = 标题"#;
-    let text = edit("qinghe-2023.yaml", "2023年，青禾市市场监督管理局坚持", &format!("{}，青禾市市场监督管理局坚持", hostile.replace('\\', "\\\\").replace('"', "\\\"")))
-        .replacen("  - 2023年", "  - \"", 0);
+    let hostile =
+        r#"#read("/etc/passwd") $x$ *a* ] \ <l> @r #set page(paper: "a5") [链接] _b_ `c` = 标题"#;
+    let text = edit(
+        "qinghe-2023.yaml",
+        "2023年，青禾市市场监督管理局坚持",
+        &format!(
+            "{}，青禾市市场监督管理局坚持",
+            hostile.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
+    )
+    .replacen("  - 2023年", "  - \"", 0);
     // Write the hostile paragraph as a double-quoted YAML string.
     let text = text.replacen(
         &format!("  - {}", hostile.replace('\\', "\\\\").replace('"', "\\\"")),
-        &format!("  - \"{}", hostile.replace('\\', "\\\\").replace('"', "\\\"")),
+        &format!(
+            "  - \"{}",
+            hostile.replace('\\', "\\\\").replace('"', "\\\"")
+        ),
         1,
     );
     let text = {
@@ -243,10 +309,16 @@ fn user_text_is_data_never_typst_code() {
     }
     let raw = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
     let got = squeeze(&raw);
-    assert!(got.contains(&squeeze(hostile)), "literal text missing:\n{raw}");
+    assert!(
+        got.contains(&squeeze(hostile)),
+        "literal text missing:\n{raw}"
+    );
     assert!(!raw.contains("root:"), "a file was read into the PDF");
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    assert!(info.contains("(A4)"), "the page setting was not changed: {info}");
+    assert!(
+        info.contains("(A4)"),
+        "the page setting was not changed: {info}"
+    );
 }
 
 #[test]
@@ -261,7 +333,13 @@ fn two_hundred_characters_take_the_expected_lines_at_28_per_line() {
     let original = std::fs::read_to_string(example("xiayi-2020.yaml")).unwrap();
     let text: String = original
         .lines()
-        .map(|l| if l.starts_with("  - 2020年，县工信科技局") { format!("  - {body}") } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("  - 2020年，县工信科技局") {
+                format!("  - {body}")
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     assert!(text.contains(&body));
@@ -271,12 +349,22 @@ fn two_hundred_characters_take_the_expected_lines_at_28_per_line() {
         return;
     }
     let all = lines(&pdf);
-    let start = all.iter().position(|l| l.text.starts_with("政府信息公开工作进一步规范")).unwrap();
-    let para: Vec<&Line> = all[start..].iter().take_while(|l| !l.text.starts_with('（')).collect();
+    let start = all
+        .iter()
+        .position(|l| l.text.starts_with("政府信息公开工作进一步规范"))
+        .unwrap();
+    let para: Vec<&Line> = all[start..]
+        .iter()
+        .take_while(|l| !l.text.starts_with('（'))
+        .collect();
     let counts: Vec<usize> = para.iter().map(|l| l.text.chars().count()).collect();
     assert_eq!(counts, vec![26, 28, 28, 28, 28, 28, 28, 6], "{para:#?}");
     // A full line fills the type area: 156 mm.
-    assert!((para[1].right - para[1].left - 156.0 * MM).abs() < 0.5, "{:?}", para[1]);
+    assert!(
+        (para[1].right - para[1].left - 156.0 * MM).abs() < 0.5,
+        "{:?}",
+        para[1]
+    );
 }
 
 #[test]
@@ -287,16 +375,26 @@ fn every_body_line_is_on_the_22_line_grid_and_a_full_page_has_22_lines() {
     }
     let all = lines(&pdf);
     // Body lines: 16 pt line boxes (titles are 22 pt, tables 10.5 pt, page numbers 14 pt).
-    let body: Vec<&Line> = all.iter().filter(|l| (l.bottom - l.top - 16.0).abs() < 0.5).collect();
+    let body: Vec<&Line> = all
+        .iter()
+        .filter(|l| (l.bottom - l.top - 16.0).abs() < 0.5)
+        .collect();
     assert!(body.len() > 40, "{}", body.len());
     for l in &body {
         let k = (l.top - TOP) / PITCH;
         assert!((k - k.round()).abs() < 0.01, "off the grid: {l:?}");
-        assert!(l.left >= 28.0 * MM - 0.5 && l.right <= (210.0 - 26.0) * MM + 0.5, "outside the type area: {l:?}");
+        assert!(
+            l.left >= 28.0 * MM - 0.5 && l.right <= (210.0 - 26.0) * MM + 0.5,
+            "outside the type area: {l:?}"
+        );
     }
     // Page 1 holds title (2 lines), an empty line and body text down to the 22nd line.
     let page1: Vec<&&Line> = body.iter().filter(|l| l.page == 1).collect();
-    let last = page1.iter().map(|l| ((l.top - TOP) / PITCH).round() as i64).max().unwrap();
+    let last = page1
+        .iter()
+        .map(|l| ((l.top - TOP) / PITCH).round() as i64)
+        .max()
+        .unwrap();
     assert_eq!(last, 21, "the last line of page 1 is line 22");
     // Text after a table is back on the grid: section 五 follows table 四.
     assert!(body.iter().any(|l| l.text.starts_with("五、")));
@@ -309,15 +407,24 @@ fn page_numbers_alternate_sides_one_character_in() {
         return;
     }
     let all = lines(&pdf);
-    let numbers: Vec<&Line> = all.iter().filter(|l| l.text.starts_with('—') && l.text.ends_with('—')).collect();
+    let numbers: Vec<&Line> = all
+        .iter()
+        .filter(|l| l.text.starts_with('—') && l.text.ends_with('—'))
+        .collect();
     assert!(numbers.len() >= 4);
     for l in numbers {
         let n: usize = l.text.trim_matches('—').parse().unwrap();
         assert_eq!(n, l.page);
         if n % 2 == 1 {
-            assert!((l.right - ((210.0 - 26.0) * MM - 14.0)).abs() < 1.0, "odd page right, 1 字 in: {l:?}");
+            assert!(
+                (l.right - ((210.0 - 26.0) * MM - 14.0)).abs() < 1.0,
+                "odd page right, 1 字 in: {l:?}"
+            );
         } else {
-            assert!((l.left - (28.0 * MM + 14.0)).abs() < 1.0, "even page left, 1 字 in: {l:?}");
+            assert!(
+                (l.left - (28.0 * MM + 14.0)).abs() < 1.0,
+                "even page left, 1 字 in: {l:?}"
+            );
         }
         // 14 pt, below the type area (the dash 7 mm under it).
         assert!((l.bottom - l.top - 14.0).abs() < 0.5);
@@ -332,12 +439,22 @@ fn the_signature_is_placed_as_gbt9704_says() {
         return;
     }
     let all = lines(&pdf);
-    let organ = all.iter().rev().find(|l| l.text == "青禾市市场监督管理局").unwrap();
+    let organ = all
+        .iter()
+        .rev()
+        .find(|l| l.text == "青禾市市场监督管理局")
+        .unwrap();
     let date = all.iter().find(|l| l.text == "2024年1月18日").unwrap();
     let right = (210.0 - 26.0) * MM;
     let cell = 156.0 * MM / 28.0;
-    assert!((right - organ.right - 2.0 * cell).abs() < 1.0, "署名右空二字: {organ:?}");
-    assert!((date.left - organ.left - 2.0 * cell).abs() < 1.0, "日期首字右移二字: {date:?}");
+    assert!(
+        (right - organ.right - 2.0 * cell).abs() < 1.0,
+        "署名右空二字: {organ:?}"
+    );
+    assert!(
+        (date.left - organ.left - 2.0 * cell).abs() < 1.0,
+        "日期首字右移二字: {date:?}"
+    );
     assert!((date.top - organ.top - PITCH).abs() < 0.5);
 }
 
@@ -349,15 +466,24 @@ fn metadata_comes_from_the_data_never_the_clock() {
         return;
     }
     let info = tool("pdfinfo", &[pdf.to_str().unwrap()]);
-    assert!(info.contains("Title:           青禾市市场监督管理局2023年政府信息公开工作年度报告"), "{info}");
+    assert!(
+        info.contains("Title:           青禾市市场监督管理局2023年政府信息公开工作年度报告"),
+        "{info}"
+    );
     assert!(info.contains("Author:          青禾市市场监督管理局"));
     assert!(info.contains("Subject:         青禾市市场监督管理局2023年度"));
     assert!(info.contains("Keywords:        政府信息公开, 年度报告, 青市监办〔2024〕3号"));
-    assert!(info.contains("CreationDate:    Thu Jan 18 00:00:00 2024 UTC"), "{info}");
+    assert!(
+        info.contains("CreationDate:    Thu Jan 18 00:00:00 2024 UTC"),
+        "{info}"
+    );
     assert!(info.contains("Tagged:          yes"));
     // No signature: 31 December of the year.
     let info = tool("pdfinfo", &[seed.to_str().unwrap()]);
-    assert!(info.contains("CreationDate:    Thu Dec 31 00:00:00 2020 UTC"), "{info}");
+    assert!(
+        info.contains("CreationDate:    Thu Dec 31 00:00:00 2020 UTC"),
+        "{info}"
+    );
 }
 
 #[test]
@@ -370,7 +496,10 @@ fn pdf_standards() {
         return;
     }
     let meta = |p: &Path| tool("pdfinfo", &["-meta", p.to_str().unwrap()]);
-    assert!(meta(&a2b).contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>"));
+    assert!(
+        meta(&a2b)
+            .contains("<pdfaid:part>2</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>")
+    );
     assert!(meta(&a3b).contains("<pdfaid:part>3</pdfaid:part>"));
     assert!(meta(&ua1).contains("<pdfuaid:part>1</pdfuaid:part>"));
     let attached = tool("pdfdetach", &["-list", a3b.to_str().unwrap()]);
@@ -379,14 +508,27 @@ fn pdf_standards() {
     // The attachment is the report's data.
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("source.json");
-    tool("pdfdetach", &["-save", "1", "-o", out.to_str().unwrap(), a3b.to_str().unwrap()]);
+    tool(
+        "pdfdetach",
+        &[
+            "-save",
+            "1",
+            "-o",
+            out.to_str().unwrap(),
+            a3b.to_str().unwrap(),
+        ],
+    );
     let back = read_file(&out).unwrap();
     assert_eq!(back.report, read_file(&input).unwrap().report);
 }
 
 #[test]
 fn data_with_errors_is_refused_unless_forced() {
-    let text = edit("qinghe-2023.yaml", "[25, 7, 11, 4, 47]", "[25, 7, 11, 4, 48]");
+    let text = edit(
+        "qinghe-2023.yaml",
+        "[25, 7, 11, 4, 47]",
+        "[25, 7, 11, 4, 48]",
+    );
     let (dir, pdf, o) = render_text("bad.yaml", &text, &[]);
     assert_eq!(code(&o), 1);
     assert!(stderr(&o).contains("错误[R5]"), "{}", stderr(&o));
@@ -400,12 +542,30 @@ fn data_with_errors_is_refused_unless_forced() {
 }
 
 #[test]
-fn docx_is_said_to_be_not_available_yet() {
+fn unknown_output_formats_are_refused_before_anything_is_written() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(&["render", example("xiayi-2020.yaml").to_str().unwrap(), "-o", dir.path().to_str().unwrap(), "--to", "pdf,docx"]);
+    let o = run(&[
+        "render",
+        example("xiayi-2020.yaml").to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--to",
+        "pdf,odt",
+    ]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("DOCX 输出尚未提供"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("不支持的输出格式 “odt”"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    let o = run(&[
+        "render",
+        example("xiayi-2020.yaml").to_str().unwrap(),
+        "--pdf-standard",
+        "a-9z",
+    ]);
+    assert_eq!(code(&o), 2);
 }
 
 #[test]
@@ -414,7 +574,10 @@ fn a_character_no_font_has_is_a_warning_naming_it_and_where() {
     let (_dir, pdf, o) = render_text("glyph.yaml", &text, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let err = stderr(&o);
-    assert!(err.contains("警告[missing-glyph]") && err.contains("U+10FFFD"), "{err}");
+    assert!(
+        err.contains("警告[missing-glyph]") && err.contains("U+10FFFD"),
+        "{err}"
+    );
     assert!(err.contains("键：preamble"), "{err}");
     assert!(err.contains("印为 “□”"), "{err}");
     // The PDF (PDF/A: every glyph must exist) is still written, with □ in its place.
@@ -438,8 +601,14 @@ fn fonts_command_names_the_face_and_file_of_every_role() {
         ("页码（宋体）：宋体", "FandolSong-Regular"),
         ("补字（全字库）", "LXGWWenKai-Regular"),
     ] {
-        let line = out.lines().find(|l| l.starts_with(role)).unwrap_or_else(|| panic!("{role}: {out}"));
-        assert!(line.contains(face) && line.contains("fonts/") && line.contains("随附的替代字体"), "{line}");
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(role))
+            .unwrap_or_else(|| panic!("{role}: {out}"));
+        assert!(
+            line.contains(face) && line.contains("fonts/") && line.contains("随附的替代字体"),
+            "{line}"
+        );
     }
     let o = run(&["fonts", "--font-dir", "/nonexistent"]);
     assert_eq!(code(&o), 2);

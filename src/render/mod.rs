@@ -1,3 +1,5 @@
 //! Renderers: each draws the one [`crate::document::Document`].
 
+pub mod docx;
+pub mod ooxml;
 pub mod pdf;
