@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 use nianbao::check::read_file;
 use nianbao::document;
 use nianbao::fonts::{FontOptions, FontSet};
+use nianbao::render::docx;
 use nianbao::render::pdf::{PdfRenderer, Standard};
 use nianbao::tree::Format;
 use nianbao::write;
@@ -33,7 +34,8 @@ fn main() {
         let base = decoded.report.expect("valid example");
         let mut times = Vec::with_capacity(n);
         let mut build = Vec::with_capacity(n);
-        let mut size = 0;
+        let mut docx_times = Vec::with_capacity(n);
+        let (mut size, mut docx_size) = (0, 0);
         for i in 0..n {
             // A different report each time (name and every count), so that Typst's
             // caches do not simply hand back the previous layout.
@@ -51,16 +53,23 @@ fn main() {
             let pdf = renderer.pdf(&doc, Standard::A2b, &source).expect("render");
             times.push(t.elapsed());
             size = pdf.len();
+            let t = Instant::now();
+            let bytes = docx::docx(&doc).expect("docx");
+            docx_times.push(t.elapsed());
+            docx_size = bytes.len();
             if i % 10 == 9 {
                 typst::comemo::evict(10);
             }
         }
         println!(
-            "{name}: first {:?}, median {:?} per report (document build {:?}), {} bytes, {n} runs",
+            "{name}: PDF first {:?}, median {:?} per report (document build {:?}), {} bytes; \
+             DOCX median {:?}, {} bytes; {n} runs",
             times[0],
             median(times.clone()),
             median(build),
-            size
+            size,
+            median(docx_times),
+            docx_size
         );
     }
 }
