@@ -11,7 +11,7 @@ mod render_cmd;
 use nianbao::check::{self, ReadError};
 use nianbao::diag::{self, Diagnostic, Severity};
 use nianbao::fonts::{FontOptions, FontSet};
-use nianbao::model::Edition;
+use nianbao::model::{Edition, Report};
 use nianbao::tree::Format;
 use nianbao::write;
 
@@ -336,6 +336,20 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result
     Ok(())
 }
 
+/// Writes a report file (never half-written; not over an existing file unless `force`).
+fn write_report(path: &Path, report: &Report, format: Format, force: bool) -> ExitCode {
+    match write_atomically(path, write::to_string(report, format).as_bytes(), force) {
+        Ok(()) => {
+            println!("已生成 {}", path.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 fn run_init(
     edition: EditionArg,
     year: i64,
@@ -367,16 +381,7 @@ fn run_init(
         return ExitCode::from(2);
     };
     let report = write::starting_report(edition, year, organ);
-    match write_atomically(&path, write::to_string(&report, format).as_bytes(), force) {
-        Ok(()) => {
-            println!("已生成 {}", path.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
-    }
+    write_report(&path, &report, format, force)
 }
 
 fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
@@ -409,14 +414,5 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
         Format::Toml => "toml",
     };
     let path = output.unwrap_or_else(|| file.with_extension(ext));
-    match write_atomically(&path, write::to_string(&report, format).as_bytes(), force) {
-        Ok(()) => {
-            println!("已生成 {}", path.display());
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            eprintln!("{e}");
-            ExitCode::from(1)
-        }
-    }
+    write_report(&path, &report, format, force)
 }

@@ -13,23 +13,7 @@ use common::*;
 use nianbao::render::ooxml::{Element, Part};
 
 fn render(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--no-system-fonts",
-    ];
-    args.extend(extra);
-    let o = run(&args);
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    let docx = dir
-        .path()
-        .join(input.file_stem().unwrap())
-        .with_extension("docx");
-    assert!(docx.exists(), "{}", stdout(&o));
-    (dir, docx)
+    render_to(input, "docx", extra)
 }
 
 struct Package(zip::ZipArchive<std::fs::File>);

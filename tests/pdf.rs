@@ -40,25 +40,8 @@ fn tool(name: &str, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
-/// Renders `input` into a fresh folder with the bundled fonts only; returns the folder and PDF.
 fn render(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let mut args = vec![
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        dir.path().to_str().unwrap(),
-        "--no-system-fonts",
-    ];
-    args.extend(extra);
-    let o = run(&args);
-    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    let pdf = dir
-        .path()
-        .join(input.file_stem().unwrap())
-        .with_extension("pdf");
-    assert!(pdf.exists());
-    (dir, pdf)
+    render_to(input, "pdf", extra)
 }
 
 fn render_text(

@@ -106,3 +106,30 @@ pub fn edit(example_name: &str, from: &str, to: &str) -> String {
     );
     text.replacen(from, to, 1)
 }
+
+/// Renders `input` into a fresh folder with the bundled fonts only and returns the
+/// folder and the output file with extension `ext` (which must have been written).
+pub fn render_to(input: &Path, ext: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut args = vec![
+        "render",
+        input.to_str().expect("utf8"),
+        "-o",
+        dir.path().to_str().expect("utf8"),
+        "--no-system-fonts",
+    ];
+    args.extend(extra);
+    let o = run(&args);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let out = dir
+        .path()
+        .join(input.file_stem().expect("file name"))
+        .with_extension(ext);
+    assert!(
+        out.exists(),
+        "{} not written: {}",
+        out.display(),
+        stdout(&o)
+    );
+    (dir, out)
+}
