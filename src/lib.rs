@@ -15,6 +15,7 @@ pub mod layout;
 pub mod model;
 pub mod render;
 pub mod rules;
+pub mod synth;
 pub mod tables;
 pub mod tree;
 pub mod write;

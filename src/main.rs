@@ -12,6 +12,7 @@ use nianbao::check::{self, ReadError};
 use nianbao::diag::{self, Diagnostic, Severity};
 use nianbao::fonts::{FontOptions, FontSet};
 use nianbao::model::{Edition, Report};
+use nianbao::render::pdf::Standard;
 use nianbao::tree::Format;
 use nianbao::write;
 
@@ -85,10 +86,10 @@ enum Command {
     },
     /// 按官方版式生成报告（PDF 和 DOCX）
     Render {
-        /// 报告文件（.yaml .yml .json .toml）
-        #[arg(required = true)]
+        /// 报告文件（.yaml .yml .json .toml），或含有报告文件的文件夹
+        #[arg(required = true, value_name = "DIR_OR_FILES")]
         files: Vec<PathBuf>,
-        /// 输出文件夹（默认：与输入文件相同）
+        /// 输出文件夹（默认：与输入文件相同；文件夹中的子路径保留）
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
         /// 输出格式，逗号分隔：pdf、docx
@@ -106,6 +107,12 @@ enum Command {
         /// 数据有错误时仍然生成
         #[arg(long)]
         force: bool,
+        /// 同时处理的份数（默认：全部处理器核心）
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// 不显示进度，只报告失败
+        #[arg(long, short = 'q')]
+        quiet: bool,
     },
     /// 列出每种用途使用的字体及其文件
     Fonts {
@@ -115,6 +122,14 @@ enum Command {
         /// 不使用系统中安装的字体（只用随附字体）
         #[arg(long)]
         no_system_fonts: bool,
+    },
+    /// 生成用于性能测试的合成报告（确定的内容，两版格式交替）
+    #[command(hide = true)]
+    Synth {
+        /// 份数
+        count: u64,
+        /// 输出文件夹
+        dir: PathBuf,
     },
     /// 在 YAML、JSON、TOML 之间转换报告文件
     Convert {
@@ -173,14 +188,59 @@ fn main() -> ExitCode {
             font_dir,
             no_system_fonts,
             force,
-        } => render_cmd::run(
-            &files,
-            output.as_deref(),
-            &to,
-            &pdf_standard,
-            font_options(font_dir, no_system_fonts),
-            force,
-        ),
+            jobs,
+            quiet,
+        } => {
+            let mut outputs = render_cmd::Outputs {
+                pdf: false,
+                docx: false,
+            };
+            for format in &to {
+                match format.trim() {
+                    "pdf" => outputs.pdf = true,
+                    "docx" => outputs.docx = true,
+                    other => {
+                        eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
+                        return ExitCode::from(2);
+                    }
+                }
+            }
+            let Some(standard) = Standard::parse(&pdf_standard) else {
+                eprintln!("不支持的 PDF 标准 “{pdf_standard}”；可用：a-2b、a-3b、ua-1、none");
+                return ExitCode::from(2);
+            };
+            if jobs == Some(0) {
+                eprintln!("--jobs 至少为 1");
+                return ExitCode::from(2);
+            }
+            render_cmd::run(
+                &files,
+                render_cmd::Options {
+                    out_dir: output.as_deref(),
+                    outputs,
+                    standard,
+                    fonts: font_options(font_dir, no_system_fonts),
+                    force,
+                    jobs,
+                    quiet,
+                },
+            )
+        }
+        Command::Synth { count, dir } => {
+            if let Err(e) = std::fs::create_dir_all(&dir) {
+                eprintln!("{}：{e}", dir.display());
+                return ExitCode::from(2);
+            }
+            for i in 0..count {
+                let path = dir.join(format!("report-{i:05}.yaml"));
+                let text = write::to_string(&nianbao::synth::report(i), Format::Yaml);
+                if let Err(e) = write_atomically(&path, text.as_bytes(), true) {
+                    eprintln!("{e}");
+                    return ExitCode::from(2);
+                }
+            }
+            ExitCode::SUCCESS
+        }
         Command::Fonts {
             font_dir,
             no_system_fonts,

@@ -1,10 +1,18 @@
-//! `nianbao render`: check each input, build its document, write its PDF.
+//! `nianbao render`: inputs (files, or folders searched for report files) are
+//! rendered in parallel, each worker with its own Typst world over fonts loaded
+//! once; every file is written to a temporary name and renamed when complete;
+//! one bad input never stops the others; a summary closes the run.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
+use indicatif::{ProgressBar, ProgressStyle};
 use nianbao::check;
-use nianbao::diag;
+use nianbao::diag::{self, Diagnostic};
 use nianbao::document;
 use nianbao::fonts::{self, FontOptions, FontSet};
 use nianbao::render::docx;
@@ -14,137 +22,318 @@ use nianbao::write;
 
 use crate::{count, display, write_atomically};
 
-/// Where the PDF of `input` goes: `<stem>.pdf` in `out_dir`, or beside the input.
-fn target(input: &Path, out_dir: Option<&Path>, ext: &str) -> PathBuf {
-    let stem = input.file_stem().unwrap_or_default();
-    let dir = match out_dir {
-        Some(d) => d.to_path_buf(),
-        None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
-    };
-    dir.join(stem).with_extension(ext)
-}
+/// Typst's caches are trimmed every this many documents, keeping what the last
+/// `EVICT_AGE` trims saw in use (labels and table measurements stay warm).
+const EVICT_EVERY: usize = 4;
+const EVICT_AGE: usize = 2;
 
 /// What to write.
 #[derive(Clone, Copy)]
-struct Outputs {
-    pdf: bool,
-    docx: bool,
+pub struct Outputs {
+    pub pdf: bool,
+    pub docx: bool,
 }
 
-/// Renders one file; Err says why it was not rendered (already printed).
-fn render_one(
-    file: &Path,
-    out_dir: Option<&Path>,
-    outputs: Outputs,
-    standard: Standard,
-    fonts: &FontSet,
-    renderer: &PdfRenderer,
-    force: bool,
-) -> Result<Vec<PathBuf>, ()> {
-    let decoded = check::read_file(file).map_err(|e| eprintln!("{e}"))?;
-    let mut diags = check::diagnostics(&decoded, None);
-    let Some(report) = &decoded.report else {
-        eprint!("{}", diag::format_text(&with_file(diags, file)));
-        eprintln!("{}：数据有错误，无法生成", display(file));
-        return Err(());
-    };
-    diags.extend(fonts::glyph_diagnostics(report, &decoded.positions, fonts));
-    let (errors, _) = count(&diags);
-    if !diags.is_empty() {
-        eprint!("{}", diag::format_text(&with_file(diags, file)));
-    }
-    if errors > 0 && !force {
-        eprintln!(
-            "{}：数据有 {errors} 个错误，未生成（改正后重试，或加 --force 照样生成）",
-            display(file)
-        );
-        return Err(());
-    }
-    let doc = document::build(report).map_err(|e| eprintln!("{}：{e}", display(file)))?;
-    // Both files are made before either is written: a failure leaves neither behind.
-    let mut files = Vec::new();
-    if outputs.pdf {
-        let mut printable = doc.clone();
-        fonts.substitute_missing(&mut printable);
-        let source = write::to_string(report, Format::Json);
-        let pdf = renderer
-            .pdf(&printable, standard, &source)
-            .map_err(|e| eprintln!("{}：{e}", display(file)))?;
-        files.push((target(file, out_dir, "pdf"), pdf));
-    }
-    if outputs.docx {
-        // The DOCX keeps every character: Word may have a font that has it.
-        let bytes = docx::docx(&doc).map_err(|e| eprintln!("{}：{e}", display(file)))?;
-        files.push((target(file, out_dir, "docx"), bytes));
-    }
-    let mut written = Vec::new();
-    for (path, bytes) in files {
-        write_atomically(&path, &bytes, true).map_err(|e| eprintln!("{e}"))?;
-        written.push(path);
-    }
-    Ok(written)
+/// How `render` was asked to run.
+pub struct Options<'a> {
+    pub out_dir: Option<&'a Path>,
+    pub outputs: Outputs,
+    pub standard: Standard,
+    pub fonts: FontOptions,
+    pub force: bool,
+    pub jobs: Option<usize>,
+    pub quiet: bool,
 }
 
-fn with_file(diags: Vec<diag::Diagnostic>, file: &Path) -> Vec<diag::Diagnostic> {
-    diags
-        .into_iter()
-        .map(|d| d.in_file(&display(file)))
-        .collect()
+/// One input and the files it will write.
+struct Job {
+    input: PathBuf,
+    /// The output path without extension.
+    stem: PathBuf,
 }
 
-pub fn run(
-    files: &[PathBuf],
-    out_dir: Option<&Path>,
-    to: &[String],
-    standard: &str,
-    font_options: FontOptions,
-    force: bool,
-) -> ExitCode {
-    let mut outputs = Outputs {
-        pdf: false,
-        docx: false,
-    };
-    for format in to {
-        match format.trim() {
-            "pdf" => outputs.pdf = true,
-            "docx" => outputs.docx = true,
-            other => {
-                eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
-                return ExitCode::from(2);
+/// How one input went.
+struct Outcome {
+    written: Vec<PathBuf>,
+    diags: Vec<Diagnostic>,
+    /// Why nothing was written, if so.
+    failure: Option<String>,
+}
+
+fn is_report(path: &Path) -> bool {
+    path.is_file() && Format::from_path(path).is_some()
+}
+
+/// Report files below a folder, sorted, with their path relative to it.
+fn search(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.sort_by_key(|e| e.file_name());
+    for e in entries {
+        let path = e.path();
+        let name = e.file_name();
+        if name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            search(&path, &rel.join(&name), out)?;
+        } else if is_report(&path) {
+            out.push((path, rel.join(&name)));
+        }
+    }
+    Ok(())
+}
+
+/// The jobs for the inputs: output names come from input names (relative paths
+/// kept under OUT), never from data. Two inputs that would write the same file
+/// are an error before anything is written.
+fn plan(inputs: &[PathBuf], out_dir: Option<&Path>, outputs: Outputs) -> Result<Vec<Job>, String> {
+    let mut jobs = Vec::new();
+    for input in inputs {
+        if input.is_dir() {
+            let mut found = Vec::new();
+            search(input, Path::new(""), &mut found)
+                .map_err(|e| format!("{}：无法读取文件夹：{e}", input.display()))?;
+            if found.is_empty() {
+                return Err(format!(
+                    "{}：文件夹中没有报告文件（.yaml、.yml、.json、.toml）",
+                    input.display()
+                ));
+            }
+            for (path, rel) in found {
+                let base = out_dir
+                    .map(Path::to_path_buf)
+                    .unwrap_or_else(|| input.clone());
+                jobs.push(Job {
+                    stem: base.join(rel.with_extension("")),
+                    input: path,
+                });
+            }
+        } else {
+            let name = input.file_stem().unwrap_or_default();
+            let dir = match out_dir {
+                Some(d) => d.to_path_buf(),
+                None => input.parent().map(Path::to_path_buf).unwrap_or_default(),
+            };
+            jobs.push(Job {
+                stem: dir.join(name),
+                input: input.clone(),
+            });
+        }
+    }
+    let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
+    for job in &jobs {
+        for (ext, wanted) in [("pdf", outputs.pdf), ("docx", outputs.docx)] {
+            if !wanted {
+                continue;
+            }
+            let target = job.stem.with_extension(ext);
+            if let Some(other) = seen.insert(target.clone(), &job.input) {
+                return Err(format!(
+                    "{} 和 {} 都会写入 {}；请改名或分开输出，未生成任何文件",
+                    other.display(),
+                    job.input.display(),
+                    target.display()
+                ));
             }
         }
     }
-    let Some(standard) = Standard::parse(standard) else {
-        eprintln!("不支持的 PDF 标准 “{standard}”；可用：a-2b、a-3b、ua-1、none");
-        return ExitCode::from(2);
+    Ok(jobs)
+}
+
+/// Renders one input; nothing is printed here (workers run in parallel).
+fn render_one(job: &Job, o: &Options, fonts: &FontSet, renderer: &PdfRenderer) -> Outcome {
+    let fail = |diags: Vec<Diagnostic>, why: String| Outcome {
+        written: Vec::new(),
+        diags,
+        failure: Some(why),
     };
-    if let Some(dir) = out_dir
-        && let Err(e) = std::fs::create_dir_all(dir)
-    {
-        eprintln!("{}：无法创建输出文件夹：{e}", dir.display());
-        return ExitCode::from(2);
+    let file = display(&job.input);
+    let decoded = match check::read_file(&job.input) {
+        Ok(d) => d,
+        Err(e) => return fail(Vec::new(), e.0),
+    };
+    let mut diags: Vec<Diagnostic> = check::diagnostics(&decoded, None)
+        .into_iter()
+        .map(|d| d.in_file(&file))
+        .collect();
+    let Some(report) = &decoded.report else {
+        return fail(diags, "数据有错误，无法生成".into());
+    };
+    diags.extend(
+        fonts::glyph_diagnostics(report, &decoded.positions, fonts)
+            .into_iter()
+            .map(|d| d.in_file(&file)),
+    );
+    let (errors, _) = count(&diags);
+    if errors > 0 && !o.force {
+        return fail(
+            diags,
+            format!("数据有 {errors} 个错误，未生成（改正后重试，或加 --force 照样生成）"),
+        );
     }
-    let fonts = match FontSet::discover(&font_options) {
+    let doc = match document::build(report) {
+        Ok(d) => d,
+        Err(e) => return fail(diags, e),
+    };
+    // Every file is made before any is written: a failure leaves none behind.
+    let mut files = Vec::new();
+    if o.outputs.pdf {
+        let mut printable = doc.clone();
+        fonts.substitute_missing(&mut printable);
+        let source = write::to_string(report, Format::Json);
+        match renderer.pdf(&printable, o.standard, &source) {
+            Ok(pdf) => files.push((job.stem.with_extension("pdf"), pdf)),
+            Err(e) => return fail(diags, e.0),
+        }
+    }
+    if o.outputs.docx {
+        // The DOCX keeps every character: Word may have a font that has it.
+        match docx::docx(&doc) {
+            Ok(bytes) => files.push((job.stem.with_extension("docx"), bytes)),
+            Err(e) => return fail(diags, e.0),
+        }
+    }
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            return fail(diags, format!("{}：无法创建输出文件夹：{e}", dir.display()));
+        }
+        if let Err(e) = write_atomically(&path, &bytes, true) {
+            return fail(diags, e);
+        }
+        written.push(path);
+    }
+    Outcome {
+        written,
+        diags,
+        failure: None,
+    }
+}
+
+pub fn run(inputs: &[PathBuf], o: Options) -> ExitCode {
+    let jobs = match plan(inputs, o.out_dir, o.outputs) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let fonts = match FontSet::discover(&o.fonts) {
         Ok(f) => f,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let renderer = PdfRenderer::new(&fonts);
-    let mut failed = 0;
-    for file in files {
-        match render_one(file, out_dir, outputs, standard, &fonts, &renderer, force) {
-            Ok(paths) => {
-                for path in paths {
-                    println!("已生成 {}", path.display());
+    let workers = o
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, jobs.len().max(1));
+
+    // Ctrl-C: no new document is started; the ones under way are finished and
+    // renamed into place, so nothing partial is left behind.
+    let stop = Arc::new(AtomicBool::new(false));
+    {
+        let stop = stop.clone();
+        let _ = ctrlc::set_handler(move || stop.store(true, Ordering::SeqCst));
+    }
+
+    let bar = if !o.quiet && std::io::stderr().is_terminal() {
+        let bar = ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} 份  {per_sec}  剩余 {eta}  {wide_msg}",
+            )
+            .expect("valid template"),
+        );
+        Some(bar)
+    } else {
+        None
+    };
+    let next = AtomicUsize::new(0);
+    let done = AtomicUsize::new(0);
+    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let started = Instant::now();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| {
+                // One Typst world per worker, reused for every document it renders.
+                let renderer = PdfRenderer::new(&fonts);
+                loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(job) = jobs.get(i) else { break };
+                    if let Some(bar) = &bar {
+                        bar.set_message(display(&job.input));
+                    }
+                    let outcome = render_one(job, &o, &fonts, &renderer);
+                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
+                    // Keep Typst's caches bounded however many reports there are.
+                    if n.is_multiple_of(EVICT_EVERY) {
+                        typst::comemo::evict(EVICT_AGE);
+                    }
+                    match &bar {
+                        Some(bar) => bar.inc(1),
+                        None if !o.quiet => {
+                            let line = match &outcome.failure {
+                                None => outcome
+                                    .written
+                                    .iter()
+                                    .map(|p| format!("已生成 {}", p.display()))
+                                    .collect::<Vec<_>>()
+                                    .join("\n"),
+                                Some(why) => format!("失败 {}：{why}", display(&job.input)),
+                            };
+                            println!("{line}");
+                        }
+                        None => {}
+                    }
+                    results.lock().expect("results lock")[i] = Some(outcome);
                 }
-            }
-            Err(()) => failed += 1,
+            });
+        }
+    });
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+
+    // Summary: diagnostics of every input (warnings too), then the counts.
+    let results = results.into_inner().expect("results lock");
+    let mut failed = Vec::new();
+    let mut rendered = 0;
+    for (job, outcome) in jobs.iter().zip(&results) {
+        let Some(outcome) = outcome else { continue };
+        if !outcome.diags.is_empty() {
+            eprint!("{}", diag::format_text(&outcome.diags));
+        }
+        match &outcome.failure {
+            Some(why) => failed.push(format!("{}：{why}", display(&job.input))),
+            None => rendered += 1,
         }
     }
-    if failed > 0 {
-        eprintln!("{} 个文件已生成，{failed} 个失败", files.len() - failed);
+    let skipped = results.iter().filter(|r| r.is_none()).count();
+    for f in &failed {
+        eprintln!("失败 {f}");
+    }
+    if bar.is_some() || jobs.len() > 1 || !failed.is_empty() || skipped > 0 {
+        let mut line = format!(
+            "{rendered} 份已生成，{} 份失败（{workers} 个线程，{:.1} 秒）",
+            failed.len(),
+            started.elapsed().as_secs_f64()
+        );
+        if skipped > 0 {
+            line.push_str(&format!("；已中断，{skipped} 份未处理"));
+        }
+        eprintln!("{line}");
+    }
+    if skipped > 0 {
+        ExitCode::from(130)
+    } else if !failed.is_empty() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS

@@ -1,0 +1,229 @@
+//! Rendering many reports at once: folders, relative output paths, collisions
+//! refused before anything is written, one bad input never stopping the others,
+//! no partial files, even when interrupted.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use common::*;
+
+fn files_under(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(&p, base, out);
+            } else {
+                out.push(p.strip_prefix(base).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    if dir.exists() {
+        walk(dir, dir, &mut out);
+    }
+    out.sort();
+    out
+}
+
+fn copy(name: &str, to: &Path) {
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(example(name), to).unwrap();
+}
+
+#[test]
+fn a_folder_is_rendered_in_parallel_keeping_relative_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    copy("xiayi-2020.yaml", &input.join("xiayi-2020.yaml"));
+    copy("qinghe-2023.json", &input.join("city/qinghe-2023.json"));
+    copy("qinghe-2022.toml", &input.join("city/old/qinghe-2022.toml"));
+    std::fs::write(input.join("notes.txt"), "not a report").unwrap();
+    let out = dir.path().join("out");
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--jobs",
+        "2",
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        files_under(&out),
+        [
+            "city/old/qinghe-2022.docx",
+            "city/old/qinghe-2022.pdf",
+            "city/qinghe-2023.docx",
+            "city/qinghe-2023.pdf",
+            "xiayi-2020.docx",
+            "xiayi-2020.pdf",
+        ]
+    );
+    // Not a terminal: one line per file, and a summary.
+    assert_eq!(
+        stdout(&o)
+            .lines()
+            .filter(|l| l.starts_with("已生成 "))
+            .count(),
+        6
+    );
+    assert!(
+        stderr(&o).contains("3 份已生成，0 份失败（2 个线程"),
+        "{}",
+        stderr(&o)
+    );
+    // The same bytes as a single render: parallel workers do not change the output.
+    let single = tempfile::tempdir().unwrap();
+    let o = run(&[
+        "render",
+        example("xiayi-2020.yaml").to_str().unwrap(),
+        "-o",
+        single.path().to_str().unwrap(),
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 0);
+    for ext in ["pdf", "docx"] {
+        let a = std::fs::read(out.join("xiayi-2020").with_extension(ext)).unwrap();
+        let b = std::fs::read(single.path().join("xiayi-2020").with_extension(ext)).unwrap();
+        assert!(a == b, "{ext} differs between batch and single render");
+    }
+}
+
+#[test]
+fn two_inputs_writing_the_same_file_are_refused_before_anything_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    copy("xiayi-2020.yaml", &input.join("xiayi-2020.yaml"));
+    copy("xiayi-2020.json", &input.join("xiayi-2020.json"));
+    let out = dir.path().join("out");
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("都会写入") && stderr(&o).contains("xiayi-2020.pdf"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(files_under(&out).is_empty());
+}
+
+#[test]
+fn one_bad_input_does_not_stop_the_others_and_keeps_its_old_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    copy("xiayi-2020.yaml", &input.join("a.yaml"));
+    copy("qinghe-2023.yaml", &input.join("b.yaml"));
+    let out = dir.path().join("out");
+    // A first good run.
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-system-fonts",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let before = std::fs::read(out.join("b.pdf")).unwrap();
+    // b.yaml breaks; a.yaml changes.
+    let bad = edit(
+        "qinghe-2023.yaml",
+        "[25, 7, 11, 4, 47]",
+        "[25, 7, 11, 4, 48]",
+    );
+    std::fs::write(input.join("b.yaml"), bad).unwrap();
+    std::fs::write(
+        input.join("a.yaml"),
+        edit(
+            "xiayi-2020.yaml",
+            "organ: 夏邑县工业和信息化科技局",
+            "organ: 夏邑县另一个局",
+        ),
+    )
+    .unwrap();
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-system-fonts",
+        "-q",
+    ]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(err.contains("错误[R5]") && err.contains("b.yaml"), "{err}");
+    assert!(err.contains("1 份已生成，1 份失败"), "{err}");
+    assert!(stdout(&o).is_empty(), "--quiet prints no per-file lines");
+    // The good one was rendered again; the failed one's old files are untouched.
+    assert_eq!(std::fs::read(out.join("b.pdf")).unwrap(), before);
+    assert_ne!(
+        std::fs::read(out.join("a.pdf")).unwrap(),
+        std::fs::read(out.join("b.pdf")).unwrap()
+    );
+    assert_eq!(
+        files_under(&out),
+        ["a.docx", "a.pdf", "b.docx", "b.pdf"],
+        "no temporary files left"
+    );
+}
+
+#[test]
+fn an_interrupted_run_leaves_only_complete_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    let o = run(&["synth", "40", input.to_str().unwrap()]);
+    assert_eq!(code(&o), 0);
+    let out = dir.path().join("out");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--jobs",
+            "2",
+            "--no-system-fonts",
+            "-q",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt as soon as the first file is there.
+    let t = std::time::Instant::now();
+    while files_under(&out).is_empty() && t.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let _ = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    let files = files_under(&out);
+    assert!(!files.is_empty());
+    if status.code() == Some(130) {
+        assert!(files.len() < 80, "stopped early: {}", files.len());
+    }
+    for f in &files {
+        let bytes = std::fs::read(out.join(f)).unwrap();
+        if f.ends_with(".pdf") {
+            assert!(
+                bytes.starts_with(b"%PDF-") && bytes.trim_ascii_end().ends_with(b"%%EOF"),
+                "{f} is not complete"
+            );
+        } else {
+            assert!(
+                f.ends_with(".docx") && zip::ZipArchive::new(std::io::Cursor::new(bytes)).is_ok(),
+                "{f} is not a complete DOCX"
+            );
+        }
+    }
+}
