@@ -58,6 +58,22 @@ pub struct FontSet {
     pub chosen: Vec<Chosen>,
     /// The folder the bundled fonts were taken from.
     pub bundled_dir: PathBuf,
+    /// Per role, the codepoints the face covers as sorted ranges: a binary search
+    /// instead of Typst's linear scan of its run encoding, for every character of
+    /// every report.
+    coverage: Vec<Vec<(u32, u32)>>,
+}
+
+/// The covered codepoints of a face as sorted, merged ranges `start..=end`.
+fn ranges(font: &Font) -> Vec<(u32, u32)> {
+    let mut out: Vec<(u32, u32)> = Vec::new();
+    for c in font.info().coverage.iter() {
+        match out.last_mut() {
+            Some((_, end)) if *end + 1 == c => *end = c,
+            _ => out.push((c, c)),
+        }
+    }
+    out
 }
 
 /// The folder with the bundled fonts: `--font-dir`, `NIANBAO_FONT_DIR`, a `fonts/`
@@ -169,9 +185,11 @@ impl FontSet {
                 official,
             });
         }
+        let coverage = chosen.iter().map(|c| ranges(&c.font)).collect();
         Ok(FontSet {
             chosen,
             bundled_dir: dir,
+            coverage,
         })
     }
 
@@ -185,7 +203,12 @@ impl FontSet {
 
     /// Whether the role's face, or the fallback, has a glyph for `c`.
     pub fn covers(&self, role: Role, c: char) -> bool {
-        let has = |r: Role| self.get(r).font.info().coverage.contains(c as u32);
+        let has = |r: Role| {
+            let i = Role::ALL.iter().position(|x| *x == r).expect("every role");
+            let ranges = &self.coverage[i];
+            let at = ranges.partition_point(|(start, _)| *start <= c as u32);
+            at > 0 && ranges[at - 1].1 >= c as u32
+        };
         c.is_whitespace() || c.is_control() || has(role) || has(Role::Fallback)
     }
 
@@ -288,4 +311,21 @@ pub fn glyph_diagnostics(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_ranges_agree_with_typst() {
+        let set = FontSet::discover(&FontOptions::default()).expect("bundled fonts");
+        for c in ['中', '喆', 'A', '，', '\u{10FFFD}', '镕', '—'] {
+            let typst = |r: Role| set.get(r).font.info().coverage.contains(c as u32);
+            let expected = c.is_whitespace() || typst(Role::Body) || typst(Role::Fallback);
+            assert_eq!(set.covers(Role::Body, c), expected, "{c}");
+        }
+        assert!(!set.covers(Role::Body, '\u{10FFFD}'));
+        assert!(set.covers(Role::Body, '喆'), "the fallback has it");
+    }
 }
