@@ -227,3 +227,22 @@ fn an_interrupted_run_leaves_only_complete_files() {
         }
     }
 }
+
+#[test]
+fn layout_converges_for_the_examples_and_synthetic_reports() {
+    // Table page breaks depend on where a table starts; Typst must settle that
+    // within its layout passes (it warns otherwise).
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    assert_eq!(code(&run(&["synth", "12", input.to_str().unwrap()])), 0);
+    for name in ["xiayi-2020.yaml", "qinghe-2022.yaml", "qinghe-2023.yaml"] {
+        copy(name, &input.join(name));
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", input.to_str().unwrap(), "-o", dir.path().join("out").to_str().unwrap(), "--to", "pdf", "--no-system-fonts", "-q"])
+        .env("NIANBAO_DEBUG_TYPST", "1")
+        .output()
+        .unwrap();
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("typst warning"), "{}", stderr(&o));
+}
