@@ -1,75 +1,93 @@
-//! In-process rendering time per report, with one renderer (fonts loaded once,
-//! Typst's World reused) — the figure a batch run sees. Whole-process times are
-//! measured with `/usr/bin/time -v` (see README, Performance).
-//!
-//! `cargo bench --bench render` (N=… renders per example, default 30).
+//! In-process figures (`cargo bench --bench render`): one renderer (fonts loaded
+//! once, Typst's world reused) and a different report for every iteration, as in
+//! a batch. Whole-process figures come from `bench/run.sh`.
 
-use std::time::{Duration, Instant};
+use std::cell::Cell;
 
+use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use nianbao::check::read_file;
-use nianbao::document;
+use nianbao::document::{self, Document};
 use nianbao::fonts::{FontOptions, FontSet};
+use nianbao::model::{Report, Values};
 use nianbao::render::docx;
 use nianbao::render::pdf::{PdfRenderer, Standard};
-use nianbao::tree::Format;
-use nianbao::write;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
+/// The `i`-th variant of a report: another name and other counts, so that
+/// Typst's caches cannot hand back the previous layout.
+fn variant(base: &Report, i: u64) -> Report {
+    let mut r = base.clone();
+    r.organ = format!("{}{}", r.organ, i);
+    for v in r.values.values_mut() {
+        if let Values::Row { values, .. } = v {
+            values[0] += i as i64;
+        }
+    }
+    r
 }
 
-fn main() {
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(30);
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let start = Instant::now();
+fn example(name: &str) -> Report {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    read_file(&path)
+        .expect("read")
+        .report
+        .expect("valid example")
+}
+
+fn benches(c: &mut Criterion) {
     let fonts = FontSet::discover(&FontOptions::default()).expect("fonts");
     let renderer = PdfRenderer::new(&fonts);
-    println!("fonts found and mapped: {:?}", start.elapsed());
-    for name in ["xiayi-2020.yaml", "qinghe-2023.yaml"] {
-        let decoded = read_file(&root.join("examples").join(name)).expect("read");
-        let base = decoded.report.expect("valid example");
-        let mut times = Vec::with_capacity(n);
-        let mut build = Vec::with_capacity(n);
-        let mut docx_times = Vec::with_capacity(n);
-        let (mut size, mut docx_size) = (0, 0);
-        for i in 0..n {
-            // A different report each time (name and every count), so that Typst's
-            // caches do not simply hand back the previous layout.
-            let mut report = base.clone();
-            report.organ = format!("{}{}", report.organ, i);
-            for v in report.values.values_mut() {
-                if let nianbao::model::Values::Row { values, .. } = v {
-                    values[0] += i as i64;
-                }
-            }
-            let source = write::to_string(&report, Format::Json);
-            let t = Instant::now();
-            let doc = document::build(&report).expect("build");
-            build.push(t.elapsed());
-            let pdf = renderer.pdf(&doc, Standard::A2b, &source).expect("render");
-            times.push(t.elapsed());
-            size = pdf.len();
-            let t = Instant::now();
-            let bytes = docx::docx(&doc).expect("docx");
-            docx_times.push(t.elapsed());
-            docx_size = bytes.len();
-            if i % 10 == 9 {
-                typst::comemo::evict(10);
-            }
+    let seed = example("xiayi-2020.yaml");
+    let counter = Cell::new(0u64);
+    let next = |base: &Report| -> (Document, String) {
+        let i = counter.get();
+        counter.set(i + 1);
+        if i % 4 == 3 {
+            typst::comemo::evict(2);
         }
-        println!(
-            "{name}: PDF first {:?}, median {:?} per report (document build {:?}), {} bytes; \
-             DOCX median {:?}, {} bytes; {n} runs",
-            times[0],
-            median(times.clone()),
-            median(build),
-            size,
-            median(docx_times),
-            docx_size
-        );
-    }
+        let r = variant(base, i);
+        let source = nianbao::write::to_string(&r, nianbao::tree::Format::Json);
+        (document::build(&r).expect("build"), source)
+    };
+
+    let mut g = c.benchmark_group("per report");
+    g.sample_size(30);
+    g.bench_function("document build (seed)", |b| {
+        b.iter_batched(
+            || variant(&seed, 1),
+            |r| document::build(&r),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("PDF (seed)", |b| {
+        b.iter_batched(
+            || next(&seed),
+            |(d, s)| renderer.pdf(&d, Standard::A2b, &s),
+            BatchSize::SmallInput,
+        )
+    });
+    let qinghe = example("qinghe-2023.yaml");
+    g.bench_function("PDF (2023 example)", |b| {
+        b.iter_batched(
+            || next(&qinghe),
+            |(d, s)| renderer.pdf(&d, Standard::A2b, &s),
+            BatchSize::SmallInput,
+        )
+    });
+    let synth: Vec<Report> = (0..8).map(nianbao::synth::report).collect();
+    g.bench_function("PDF (six-page synthetic)", |b| {
+        b.iter_batched(
+            || next(&synth[counter.get() as usize % synth.len()]),
+            |(d, s)| renderer.pdf(&d, Standard::A2b, &s),
+            BatchSize::SmallInput,
+        )
+    });
+    g.bench_function("DOCX (seed)", |b| {
+        b.iter_batched(|| next(&seed).0, |d| docx::docx(&d), BatchSize::SmallInput)
+    });
+    g.finish();
 }
+
+criterion_group!(render, benches);
+criterion_main!(render);

@@ -239,7 +239,16 @@ fn layout_converges_for_the_examples_and_synthetic_reports() {
         copy(name, &input.join(name));
     }
     let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
-        .args(["render", input.to_str().unwrap(), "-o", dir.path().join("out").to_str().unwrap(), "--to", "pdf", "--no-system-fonts", "-q"])
+        .args([
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            dir.path().join("out").to_str().unwrap(),
+            "--to",
+            "pdf",
+            "--no-system-fonts",
+            "-q",
+        ])
         .env("NIANBAO_DEBUG_TYPST", "1")
         .output()
         .unwrap();
