@@ -254,4 +254,42 @@ fn layout_converges_for_the_examples_and_synthetic_reports() {
         .unwrap();
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!stderr(&o).contains("typst warning"), "{}", stderr(&o));
+    // Tables are planned by following the line grid: a wrong plan would leave a
+    // heading alone at the foot of a page (its table pushed to the next one).
+    if Command::new("pdftotext").arg("-v").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "pdftotext is needed under CI"
+        );
+        return;
+    }
+    for e in std::fs::read_dir(dir.path().join("out")).unwrap() {
+        let pdf = e.unwrap().path();
+        let text = String::from_utf8(
+            Command::new("pdftotext")
+                .args(["-layout"])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        for page in text.split('\u{c}') {
+            let lines: Vec<&str> = page
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with('—'))
+                .collect();
+            if let Some(last) = lines.last() {
+                assert!(
+                    !["一、", "二、", "三、", "四、", "五、", "六、"]
+                        .iter()
+                        .any(|h| last.starts_with(h) && last.chars().count() < 24),
+                    "{}: a heading ends a page: {last}",
+                    pdf.display()
+                );
+            }
+        }
+    }
 }
