@@ -180,7 +180,11 @@ fn render_one(job: &Job, o: &Options, fonts: &FontSet, renderer: &PdfRenderer) -
     if o.outputs.pdf {
         let mut printable = doc.clone();
         fonts.substitute_missing(&mut printable);
-        let source = write::to_string(report, Format::Json);
+        // The source data is only embedded in PDF/A-3b.
+        let source = match o.standard {
+            Standard::A3b => write::to_string(report, Format::Json),
+            _ => String::new(),
+        };
         match renderer.pdf(&printable, o.standard, &source) {
             Ok(pdf) => files.push((job.stem.with_extension("pdf"), pdf)),
             Err(e) => return fail(diags, e.0),
