@@ -597,3 +597,89 @@ fn fonts_command_names_the_face_and_file_of_every_role() {
     assert_eq!(code(&o), 2);
     assert!(stderr(&o).contains("不是一个文件夹"));
 }
+
+/// Makes a copy of a bundled font that calls itself 仿宋_GB2312 (with fontTools).
+fn official_stand_in(dir: &Path) -> bool {
+    let script = r#"
+import sys
+from fontTools.ttLib import TTFont
+f = TTFont(sys.argv[1])
+for rec in f["name"].names:
+    if rec.nameID in (1, 4, 16):
+        rec.string = "仿宋_GB2312"
+    elif rec.nameID == 6:
+        rec.string = "FangSong-GB2312-Test"
+f.save(sys.argv[2])
+"#;
+    let src = root().join("fonts/FandolKai-Regular.otf");
+    let ok = Command::new("python3")
+        .args([
+            "-c",
+            script,
+            src.to_str().unwrap(),
+            dir.join("fangsong-test.otf").to_str().unwrap(),
+        ])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 with fontTools is needed under CI"
+        );
+        eprintln!("note: python3 fontTools not installed: official-font preference check skipped");
+    }
+    ok
+}
+
+#[test]
+fn an_official_font_is_preferred_over_the_bundled_substitute() {
+    let dir = tempfile::tempdir().unwrap();
+    if !official_stand_in(dir.path()) {
+        return;
+    }
+    // The bundled fonts beside it, so that every other role is still found.
+    for e in std::fs::read_dir(root().join("fonts")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "otf" || x == "ttf") {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    let o = run(&[
+        "fonts",
+        "--font-dir",
+        dir.path().to_str().unwrap(),
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let body = stdout(&o)
+        .lines()
+        .find(|l| l.starts_with("正文"))
+        .unwrap()
+        .to_string();
+    assert!(body.contains("FangSong-GB2312-Test"), "{body}");
+    // And the PDF uses it.
+    let out = tempfile::tempdir().unwrap();
+    let input = example("xiayi-2020.yaml");
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.path().to_str().unwrap(),
+        "--to",
+        "pdf",
+        "--font-dir",
+        dir.path().to_str().unwrap(),
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    if have("pdffonts") {
+        let fonts = tool(
+            "pdffonts",
+            &[out.path().join("xiayi-2020.pdf").to_str().unwrap()],
+        );
+        assert!(
+            fonts.contains("FangSong-GB2312-Test") && !fonts.contains("FandolFang"),
+            "{fonts}"
+        );
+    }
+}
