@@ -606,7 +606,8 @@ from fontTools.ttLib import TTFont
 f = TTFont(sys.argv[1])
 for rec in f["name"].names:
     if rec.nameID in (1, 4, 16):
-        rec.string = "仿宋_GB2312"
+        # Mac Roman records cannot hold Chinese; Windows (Unicode) records can.
+        rec.string = "仿宋_GB2312" if rec.platformID == 3 else "FangSong_GB2312"
     elif rec.nameID == 6:
         rec.string = "FangSong-GB2312-Test"
 f.save(sys.argv[2])
