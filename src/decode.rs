@@ -323,7 +323,7 @@ impl Decoder {
         None
     }
 
-    fn numbers(&mut self, path: &str, node: &Node, shape: &Shape) {
+    fn numbers(&mut self, edition: Edition, path: &str, node: &Node, shape: &Shape) {
         match shape {
             Shape::Scalar(Kind::Money) => {
                 if let Some(m) = self.money(path, node) {
@@ -362,11 +362,9 @@ impl Decoder {
                     );
                     d.expected = Some(len.to_string());
                     d.found = Some(items.len().to_string());
-                    d.hint = Some(if path.starts_with("applications") {
-                        "每行依次为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他，可再加总计".into()
-                    } else {
-                        "每行依次为：结果维持、结果纠正、其他结果、尚未审结，可再加总计".into()
-                    });
+                    d.hint = tables::table_for(edition, path)
+                        .and_then(|t| t.row_columns())
+                        .map(|cols| format!("每行依次为：{}，可再加总计", cols.join("、")));
                     self.invalid.insert(path.to_string());
                     return;
                 }
@@ -431,7 +429,7 @@ impl Decoder {
                     self.invalid.insert(path.to_string());
                     return;
                 }
-                self.numbers(path, node, shape);
+                self.numbers(edition, path, node, shape);
             }
             Expect::Text => {
                 if let Some(t) = self.text(path, node) {

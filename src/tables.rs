@@ -761,6 +761,25 @@ impl TableSpec {
     }
 }
 
+impl TableSpec {
+    /// For a table whose keys hold rows of numbers (三, 四): the heading of each
+    /// number in a row, in input order, without the 总计 (e.g. 自然人 … 其他).
+    pub fn row_columns(&self) -> Option<Vec<String>> {
+        let (path, len) = self.fields().into_iter().find_map(|f| match f.shape {
+            Shape::Row { len, .. } => Some((f.path, len)),
+            Shape::Scalar(_) => None,
+        })?;
+        Some(
+            (0..len)
+                .map(|i| {
+                    let words = self.cell_words(path, Some(i)).1;
+                    words.rsplit('·').next().unwrap_or_default().to_string()
+                })
+                .collect(),
+        )
+    }
+}
+
 /// The table whose key starts `path`, with the edition's description.
 pub fn table_for(edition: Edition, path: &str) -> Option<&'static TableSpec> {
     let top = path.split(['.', '[']).next().unwrap_or(path);
@@ -872,6 +891,25 @@ mod tests {
             two.cell_words("active_disclosure.fees.change", None),
             (Some("行政事业性收费".into()), "本年增/减".into())
         );
+    }
+
+    #[test]
+    fn row_columns_are_the_lowest_headings() {
+        let three = tables(Edition::Y2021)[1].row_columns().unwrap();
+        assert_eq!(
+            three,
+            [
+                "自然人",
+                "商业企业",
+                "科研机构",
+                "社会公益组织",
+                "法律服务机构",
+                "其他"
+            ]
+        );
+        let four = tables(Edition::Y2019)[2].row_columns().unwrap();
+        assert_eq!(four, ["结果维持", "结果纠正", "其他结果", "尚未审结"]);
+        assert!(tables(Edition::Y2019)[0].row_columns().is_none());
     }
 
     #[test]

@@ -192,22 +192,20 @@ fn table_out(report: &Report, table: &TableSpec) -> Out {
             place(&mut entries, &rest, entry("", Out::Str(t.clone())));
         }
     }
-    if let Some(first) = entries.first_mut() {
-        let intro = match table.id {
-            tables::TableId::Applications => Some(
-                "每行六个数依次为：自然人、商业企业、科研机构、社会公益组织、法律服务机构、其他；\n可再加第七个数（总计），会与六个数之和核对。未写的行按全 0 计。",
-            ),
-            tables::TableId::ReviewsAndLawsuits => Some(
-                "每行四个数依次为：结果维持、结果纠正、其他结果、尚未审结；可再加第五个数（总计），会被核对。",
-            ),
-            tables::TableId::ActiveDisclosure => None,
-        };
-        if let Some(intro) = intro {
-            first.before = Some(match &first.before {
-                Some(b) => format!("{intro}\n{b}"),
-                None => intro.to_string(),
-            });
+    if let (Some(first), Some(cols)) = (entries.first_mut(), table.row_columns()) {
+        let n = cols.len();
+        let mut intro = format!(
+            "每行{n}个数依次为：{}；可再加第{}个数（总计），会与各数之和核对。",
+            cols.join("、"),
+            n + 1
+        );
+        if table.rows_optional {
+            intro.push_str("\n未写的行按全 0 计。");
         }
+        first.before = Some(match &first.before {
+            Some(b) => format!("{intro}\n{b}"),
+            None => intro,
+        });
     }
     Out::Map(entries)
 }

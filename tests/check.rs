@@ -344,6 +344,10 @@ fn row_with_the_wrong_number_of_values() {
     assert_eq!(d["line"], c.line_of("  review:"));
     assert_eq!(d["expected"], "4");
     assert_eq!(d["found"], "3");
+    assert_eq!(
+        d["hint"],
+        "每行依次为：结果维持、结果纠正、其他结果、尚未审结，可再加总计"
+    );
 }
 
 fn bad_count(replacement: &str) -> Checked {
