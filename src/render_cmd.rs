@@ -178,8 +178,15 @@ fn render_one(job: &Job, o: &Options, fonts: &FontSet, renderer: &PdfRenderer) -
     // Every file is made before any is written: a failure leaves none behind.
     let mut files = Vec::new();
     if o.outputs.pdf {
-        let mut printable = doc.clone();
-        fonts.substitute_missing(&mut printable);
+        // Characters no font has (already reported) are printed as □; the document is
+        // copied only then, since the DOCX keeps them.
+        let printable = if diags.iter().any(|d| d.rule == "missing-glyph") {
+            let mut copy = doc.clone();
+            fonts.substitute_missing(&mut copy);
+            std::borrow::Cow::Owned(copy)
+        } else {
+            std::borrow::Cow::Borrowed(&doc)
+        };
         // The source data is only embedded in PDF/A-3b.
         let source = match o.standard {
             Standard::A3b => write::to_string(report, Format::Json),
