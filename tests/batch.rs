@@ -28,6 +28,19 @@ fn files_under(dir: &Path) -> Vec<String> {
     out
 }
 
+/// `nianbao render IN -o OUT --no-system-fonts EXTRA…`.
+fn render_folder(input: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec![
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--no-system-fonts",
+    ];
+    args.extend(extra);
+    run(&args)
+}
+
 fn copy(name: &str, to: &Path) {
     std::fs::create_dir_all(to.parent().unwrap()).unwrap();
     std::fs::copy(example(name), to).unwrap();
@@ -42,15 +55,7 @@ fn a_folder_is_rendered_in_parallel_keeping_relative_paths() {
     copy("qinghe-2022.toml", &input.join("city/old/qinghe-2022.toml"));
     std::fs::write(input.join("notes.txt"), "not a report").unwrap();
     let out = dir.path().join("out");
-    let o = run(&[
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--jobs",
-        "2",
-        "--no-system-fonts",
-    ]);
+    let o = render_folder(&input, &out, &["--jobs", "2"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(
         files_under(&out),
@@ -100,13 +105,7 @@ fn two_inputs_writing_the_same_file_are_refused_before_anything_is_written() {
     copy("xiayi-2020.yaml", &input.join("xiayi-2020.yaml"));
     copy("xiayi-2020.json", &input.join("xiayi-2020.json"));
     let out = dir.path().join("out");
-    let o = run(&[
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--no-system-fonts",
-    ]);
+    let o = render_folder(&input, &out, &[]);
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("都会写入") && stderr(&o).contains("xiayi-2020.pdf"),
@@ -124,14 +123,7 @@ fn one_bad_input_does_not_stop_the_others_and_keeps_its_old_output() {
     copy("qinghe-2023.yaml", &input.join("b.yaml"));
     let out = dir.path().join("out");
     // A first good run.
-    let o = run(&[
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--no-system-fonts",
-        "-q",
-    ]);
+    let o = render_folder(&input, &out, &["-q"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let before = std::fs::read(out.join("b.pdf")).unwrap();
     // b.yaml breaks; a.yaml changes.
@@ -150,14 +142,7 @@ fn one_bad_input_does_not_stop_the_others_and_keeps_its_old_output() {
         ),
     )
     .unwrap();
-    let o = run(&[
-        "render",
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-        "--no-system-fonts",
-        "-q",
-    ]);
+    let o = render_folder(&input, &out, &["-q"]);
     assert_eq!(code(&o), 1);
     let err = stderr(&o);
     assert!(err.contains("错误[R5]") && err.contains("b.yaml"), "{err}");

@@ -658,6 +658,17 @@ fn an_official_font_is_preferred_over_the_bundled_substitute() {
         .unwrap()
         .to_string();
     assert!(body.contains("FangSong-GB2312-Test"), "{body}");
+    // The same folder named by NIANBAO_FONT_DIR instead of --font-dir.
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["fonts", "--no-system-fonts"])
+        .env("NIANBAO_FONT_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&o).contains("FangSong-GB2312-Test"),
+        "{}",
+        stdout(&o)
+    );
     // And the PDF uses it.
     let out = tempfile::tempdir().unwrap();
     let input = example("xiayi-2020.yaml");
@@ -681,6 +692,57 @@ fn an_official_font_is_preferred_over_the_bundled_substitute() {
         assert!(
             fonts.contains("FangSong-GB2312-Test") && !fonts.contains("FandolFang"),
             "{fonts}"
+        );
+    }
+}
+
+#[test]
+fn a_table_continued_on_the_next_page_repeats_its_header_and_merged_label() {
+    let (_dir, pdf) = render(&example("qinghe-2023.yaml"), &["--to", "pdf"]);
+    if !have("pdftotext") {
+        return;
+    }
+    // Table 三 of the 2023 example runs from one page onto the next.
+    let page = |n: usize| {
+        squeeze(&tool(
+            "pdftotext",
+            &[
+                "-raw",
+                "-f",
+                &n.to_string(),
+                "-l",
+                &n.to_string(),
+                pdf.to_str().unwrap(),
+                "-",
+            ],
+        ))
+    };
+    let pages: Vec<String> = (1..=5).map(page).collect();
+    let with_rows: Vec<usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| {
+            p.contains("（三）不予公开")
+                || p.contains("（五）不予处理")
+                || p.contains("四、结转下年度继续办理")
+        })
+        .map(|(i, _)| i)
+        .collect();
+    assert!(
+        with_rows.len() >= 2,
+        "table 三 should span two pages: {with_rows:?}"
+    );
+    for i in with_rows {
+        let p = &pages[i];
+        assert!(
+            p.contains("申请人情况") && p.contains("法人或其他组织"),
+            "header missing on page {}",
+            i + 1
+        );
+        assert!(
+            p.contains("三、本年度办理结果"),
+            "merged label missing on page {}",
+            i + 1
         );
     }
 }
