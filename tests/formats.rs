@@ -55,25 +55,19 @@ fn the_convert_command_writes_a_file_that_reads_back_the_same() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("q.toml");
     let src = example("qinghe-2023.yaml");
-    let o = run(&[
+    let args = [
         "convert",
         src.to_str().unwrap(),
         "--to",
         "toml",
         "-o",
         out.to_str().unwrap(),
-    ]);
+    ];
+    let o = run(&args);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert_eq!(report(&out), report(&src));
     // Refuses to overwrite.
-    let o = run(&[
-        "convert",
-        src.to_str().unwrap(),
-        "--to",
-        "toml",
-        "-o",
-        out.to_str().unwrap(),
-    ]);
+    let o = run(&args);
     assert_eq!(code(&o), 1);
 }
 
