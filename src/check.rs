@@ -7,6 +7,7 @@ use crate::diag::Diagnostic;
 use crate::expr;
 use crate::rules;
 use crate::tree::{self, Format};
+use crate::xlsx;
 
 /// A file that could not be read at all (exit status 2, not a diagnostic).
 #[derive(Debug)]
@@ -36,11 +37,28 @@ pub fn read_str(text: &str, format: Format) -> Decoded {
     }
 }
 
+/// Whether a file is a report by its extension (.yaml .yml .json .toml .xlsx), leaving
+/// out the lock files office programs keep beside an open workbook (`~$report.xlsx`).
+pub fn is_report_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !name.starts_with("~$") && (Format::from_path(path).is_some() || is_workbook(path))
+}
+
+/// Whether a file name is a workbook (.xlsx).
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
 /// Reads a report file; the format is chosen by the extension.
 pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
+    if is_workbook(path) {
+        return xlsx::read_path(path);
+    }
     let format = Format::from_path(path).ok_or_else(|| {
         ReadError(format!(
-            "{}：无法识别的文件类型（应为 .yaml、.yml、.json 或 .toml）",
+            "{}：无法识别的文件类型（应为 .yaml、.yml、.json、.toml 或 .xlsx）",
             path.display()
         ))
     })?;
@@ -71,6 +89,10 @@ pub fn diagnostics(decoded: &Decoded, previous: Option<&Decoded>) -> Vec<Diagnos
             out.extend(rules::check_previous(report, prev, &cx));
         }
     }
-    out.sort_by_key(|d| d.line.unwrap_or(usize::MAX));
+    out.sort_by_key(|d| {
+        d.pos.map_or((usize::MAX, usize::MAX, 0), |p| {
+            (xlsx::sheet_rank(p.sheet), p.line, 0)
+        })
+    });
     out
 }

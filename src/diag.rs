@@ -22,13 +22,39 @@ impl Severity {
     }
 }
 
-/// A position in an input file (1-based line and column).
+/// A position in an input file: 1-based line and column of a text file, or the
+/// sheet, row and column of a cell in a workbook.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pos {
-    /// Line, from 1.
+    /// Line (or row of a sheet), from 1.
     pub line: usize,
-    /// Column in characters, from 1.
+    /// Column in characters (or column of a sheet), from 1.
     pub column: usize,
+    /// The sheet, for a position in a workbook.
+    pub sheet: Option<&'static str>,
+}
+
+impl Pos {
+    /// A position in a text file.
+    pub fn text(line: usize, column: usize) -> Pos {
+        Pos {
+            line,
+            column,
+            sheet: None,
+        }
+    }
+
+    /// The cell as a spreadsheet names it (`表三!J12`), for a position in a workbook.
+    pub fn cell(&self) -> Option<String> {
+        let sheet = self.sheet?;
+        let mut letters = String::new();
+        let mut n = self.column;
+        while n > 0 {
+            letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+            n = (n - 1) / 26;
+        }
+        Some(format!("{sheet}!{letters}{}", self.line))
+    }
 }
 
 /// One problem found in a report.
@@ -46,6 +72,11 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// Column in the file, when known.
     pub column: Option<usize>,
+    /// For a workbook: the sheet and cell, e.g. `表三!J12` (line and column are then empty).
+    pub cell: Option<String>,
+    /// Where, for ordering diagnostics.
+    #[serde(skip)]
+    pub pos: Option<Pos>,
     /// The place in the words of the official form, e.g. 表三 “（七）总计” 行 “自然人” 列.
     pub place: Option<String>,
     /// What the value should be.
@@ -68,6 +99,8 @@ impl Diagnostic {
             path: path.into(),
             line: None,
             column: None,
+            cell: None,
+            pos: None,
             place: None,
             expected: None,
             found: None,
@@ -91,8 +124,14 @@ impl Diagnostic {
     /// Sets the position in the file.
     pub fn at(mut self, pos: Option<Pos>) -> Self {
         if let Some(p) = pos {
-            self.line = Some(p.line);
-            self.column = Some(p.column);
+            self.pos = Some(p);
+            match p.cell() {
+                Some(cell) => self.cell = Some(cell),
+                None => {
+                    self.line = Some(p.line);
+                    self.column = Some(p.column);
+                }
+            }
         }
         self
     }
@@ -133,7 +172,9 @@ pub fn format_text(diags: &[Diagnostic]) -> String {
     let mut out = String::new();
     for d in diags {
         let mut loc = d.file.clone();
-        if let Some(line) = d.line {
+        if let Some(cell) = &d.cell {
+            loc.push_str(&format!(" {cell}"));
+        } else if let Some(line) = d.line {
             loc.push_str(&format!(":{line}"));
             if let Some(col) = d.column {
                 loc.push_str(&format!(":{col}"));

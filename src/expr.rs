@@ -248,17 +248,15 @@ fn check_elements(
 /// Where a line of a text lies in the file.
 fn file_pos(positions: &Positions, path: &str, line: usize, col: usize) -> Option<Pos> {
     let start = positions.get(path)?;
+    if start.sheet.is_some() {
+        // A text in a workbook cell: the cell is the place.
+        return Some(start);
+    }
     let block = usize::from(positions.is_block_text(path));
     Some(if line <= 1 && block == 0 {
-        Pos {
-            line: start.line,
-            column: start.column + col.saturating_sub(1),
-        }
+        Pos::text(start.line, start.column + col.saturating_sub(1))
     } else {
-        Pos {
-            line: start.line + line - 1 + block,
-            column: col,
-        }
+        Pos::text(start.line + line - 1 + block, col)
     })
 }
 

@@ -47,13 +47,40 @@ enum ConvertTo {
     Yaml,
     Json,
     Toml,
+    Xlsx,
+}
+
+/// A file a report can be written as.
+#[derive(Clone, Copy)]
+enum Target {
+    Text(Format),
+    Workbook,
+}
+
+impl Target {
+    fn from_path(path: &Path) -> Option<Target> {
+        if check::is_workbook(path) {
+            Some(Target::Workbook)
+        } else {
+            Format::from_path(path).map(Target::Text)
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Target::Text(Format::Yaml) => "yaml",
+            Target::Text(Format::Json) => "json",
+            Target::Text(Format::Toml) => "toml",
+            Target::Workbook => "xlsx",
+        }
+    }
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// 核对报告数据：结构、每条勾稽关系、正文中的 {{…}} 表达式
     Check {
-        /// 报告文件（.yaml .yml .json .toml）
+        /// 报告文件（.yaml .yml .json .toml .xlsx）
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// 上一年度的报告文件，用于跨年度核对（R6–R8）
@@ -77,16 +104,19 @@ enum Command {
         /// 机关名称
         #[arg(long)]
         organ: String,
-        /// 输出文件（按扩展名选择 YAML/JSON/TOML；默认 report-<年度>.yaml）
+        /// 输出文件（按扩展名选择 YAML/JSON/TOML/XLSX；默认 report-<年度>.yaml，加 --xlsx 时 report-<年度>.xlsx）
         #[arg(short, long)]
         output: Option<PathBuf>,
+        /// 生成 Excel/WPS 填报工作簿（.xlsx）
+        #[arg(long)]
+        xlsx: bool,
         /// 覆盖已有文件
         #[arg(long)]
         force: bool,
     },
     /// 按官方版式生成报告（PDF 和 DOCX）
     Render {
-        /// 报告文件（.yaml .yml .json .toml），或含有报告文件的文件夹
+        /// 报告文件（.yaml .yml .json .toml .xlsx），或含有报告文件的文件夹
         #[arg(required = true, value_name = "DIR_OR_FILES")]
         files: Vec<PathBuf>,
         /// 输出文件夹（默认：与输入文件相同；文件夹中的子路径保留）
@@ -131,7 +161,7 @@ enum Command {
         /// 输出文件夹
         dir: PathBuf,
     },
-    /// 在 YAML、JSON、TOML 之间转换报告文件
+    /// 在 YAML、JSON、TOML、XLSX 之间转换报告文件
     Convert {
         /// 报告文件
         file: PathBuf,
@@ -172,8 +202,9 @@ fn main() -> ExitCode {
             year,
             organ,
             output,
+            xlsx,
             force,
-        } => run_init(edition, year, &organ, output, force),
+        } => run_init(edition, year, &organ, output, xlsx, force),
         Command::Convert {
             file,
             to,
@@ -397,8 +428,18 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result
 }
 
 /// Writes a report file (never half-written; not over an existing file unless `force`).
-fn write_report(path: &Path, report: &Report, format: Format, force: bool) -> ExitCode {
-    match write_atomically(path, write::to_string(report, format).as_bytes(), force) {
+fn write_report(path: &Path, report: &Report, target: Target, force: bool) -> ExitCode {
+    let bytes = match target {
+        Target::Text(format) => write::to_string(report, format).into_bytes(),
+        Target::Workbook => match nianbao::xlsx::to_bytes(report) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}：{e}", path.display());
+                return ExitCode::from(1);
+            }
+        },
+    };
+    match write_atomically(path, &bytes, force) {
         Ok(()) => {
             println!("已生成 {}", path.display());
             ExitCode::SUCCESS
@@ -415,6 +456,7 @@ fn run_init(
     year: i64,
     organ: &str,
     output: Option<PathBuf>,
+    xlsx: bool,
     force: bool,
 ) -> ExitCode {
     let edition = match edition {
@@ -432,23 +474,35 @@ fn run_init(
         eprintln!("--organ 不能为空");
         return ExitCode::from(2);
     }
-    let path = output.unwrap_or_else(|| PathBuf::from(format!("report-{year}.yaml")));
-    let Some(format) = Format::from_path(&path) else {
-        eprintln!(
-            "{}：无法识别的文件类型（应为 .yaml、.yml、.json 或 .toml）",
-            path.display()
-        );
-        return ExitCode::from(2);
+    let ext = if xlsx { "xlsx" } else { "yaml" };
+    let path = output.unwrap_or_else(|| PathBuf::from(format!("report-{year}.{ext}")));
+    let target = match Target::from_path(&path) {
+        Some(Target::Text(_)) if xlsx => {
+            eprintln!(
+                "{}：--xlsx 生成的是 .xlsx 工作簿，请用 .xlsx 作文件名",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
+        Some(t) => t,
+        None => {
+            eprintln!(
+                "{}：无法识别的文件类型（应为 .yaml、.yml、.json、.toml 或 .xlsx）",
+                path.display()
+            );
+            return ExitCode::from(2);
+        }
     };
     let report = write::starting_report(edition, year, organ);
-    write_report(&path, &report, format, force)
+    write_report(&path, &report, target, force)
 }
 
 fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
-    let format = match to {
-        ConvertTo::Yaml => Format::Yaml,
-        ConvertTo::Json => Format::Json,
-        ConvertTo::Toml => Format::Toml,
+    let target = match to {
+        ConvertTo::Yaml => Target::Text(Format::Yaml),
+        ConvertTo::Json => Target::Text(Format::Json),
+        ConvertTo::Toml => Target::Text(Format::Toml),
+        ConvertTo::Xlsx => Target::Workbook,
     };
     let decoded = match check::read_file(file) {
         Ok(d) => d,
@@ -468,11 +522,6 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
         eprintln!("{}：文件有错误，未转换", display(file));
         return ExitCode::from(1);
     };
-    let ext = match format {
-        Format::Yaml => "yaml",
-        Format::Json => "json",
-        Format::Toml => "toml",
-    };
-    let path = output.unwrap_or_else(|| file.with_extension(ext));
-    write_report(&path, &report, format, force)
+    let path = output.unwrap_or_else(|| file.with_extension(target.extension()));
+    write_report(&path, &report, target, force)
 }

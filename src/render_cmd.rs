@@ -61,7 +61,7 @@ struct Outcome {
 }
 
 fn is_report(path: &Path) -> bool {
-    path.is_file() && Format::from_path(path).is_some()
+    path.is_file() && check::is_report_file(path)
 }
 
 /// Report files below a folder, sorted, with their path relative to it.

@@ -168,7 +168,7 @@ impl<'a> LineIndex<'a> {
             .text
             .get(start..offset)
             .map_or(1, |s| s.chars().count() + 1);
-        Pos { line, column }
+        Pos::text(line, column)
     }
 }
 
@@ -177,10 +177,7 @@ mod yaml {
     use saphyr_parser::{Event, Parser, ScalarStyle, Span};
 
     fn pos(span: &Span) -> Pos {
-        Pos {
-            line: span.start.line(),
-            column: span.start.col() + 1,
-        }
+        Pos::text(span.start.line(), span.start.col() + 1)
     }
 
     /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -245,10 +242,7 @@ mod yaml {
                     let m = e.marker();
                     self.diags.push(syntax_error(
                         Format::Yaml,
-                        Pos {
-                            line: m.line(),
-                            column: m.col() + 1,
-                        },
+                        Pos::text(m.line(), m.col() + 1),
                         e.info(),
                     ));
                     None
@@ -364,12 +358,7 @@ mod yaml {
                 }
             }
         }
-        root.or_else(|| {
-            Some(Node::new(
-                Value::Scalar(Scalar::Null),
-                Pos { line: 1, column: 1 },
-            ))
-        })
+        root.or_else(|| Some(Node::new(Value::Scalar(Scalar::Null), Pos::text(1, 1))))
     }
 }
 
@@ -442,19 +431,12 @@ mod json {
             Ok(result) => match result.value {
                 Some(v) => Some(convert(v, &lines, diags)),
                 None => {
-                    diags.push(syntax_error(
-                        Format::Json,
-                        Pos { line: 1, column: 1 },
-                        "文件是空的",
-                    ));
+                    diags.push(syntax_error(Format::Json, Pos::text(1, 1), "文件是空的"));
                     None
                 }
             },
             Err(e) => {
-                let pos = Pos {
-                    line: e.line_display(),
-                    column: e.column_display(),
-                };
+                let pos = Pos::text(e.line_display(), e.column_display());
                 diags.push(syntax_error(Format::Json, pos, &e.kind().to_string()));
                 None
             }
