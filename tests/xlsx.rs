@@ -614,3 +614,20 @@ fn libreoffice_opens_every_workbook_and_its_formulas_give_our_totals() {
         assert_eq!(numbers, expected, "{name} 表四");
     }
 }
+
+#[test]
+fn a_required_particular_left_empty_names_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "qinghe-2023");
+    // 机关名称 (基本信息 row 4) emptied.
+    let bad = damage(&book, "xl/worksheets/sheet1.xml", |x| {
+        let old = cell_xml(x, "B4").to_string();
+        let style = old.split("s=\"").nth(1).unwrap().split('"').next().unwrap();
+        x.replacen(&old, &format!("<c r=\"B4\" s=\"{style}\"/>"), 1)
+    });
+    let c = check_json(&bad);
+    assert_eq!(c.code, 1);
+    let d = c.one("missing-key");
+    assert_eq!(d["cell"], "基本信息!B4", "{d}");
+    assert_eq!(d["message"], "“机关名称” 未填写");
+}

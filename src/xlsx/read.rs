@@ -103,6 +103,8 @@ struct WorkbookReader {
     diags: Vec<Diagnostic>,
     /// Table keys whose sheet could not be read: their consequences are not reported.
     damaged: Vec<&'static str>,
+    /// The value cell of each row of 基本信息, by key path.
+    info_cells: HashMap<&'static str, Pos>,
 }
 
 impl WorkbookReader {
@@ -180,6 +182,7 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
         wb,
         diags: Vec::new(),
         damaged: Vec::new(),
+        info_cells: HashMap::new(),
     };
     let mut root: Vec<(String, Pos, Node)> = Vec::new();
     let Some(info) = rd.sheet(INFO) else {
@@ -229,10 +232,29 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
     });
     for d in &mut decoded.diags {
         workbook_hint(d);
+        if d.rule == "missing-key" {
+            place_missing(d, &rd.info_cells);
+        }
     }
     rd.diags.append(&mut decoded.diags);
     decoded.diags = rd.diags;
     Ok(decoded)
+}
+
+/// A required key left out is a row of 基本信息 left empty, or a section of 正文 without rows.
+fn place_missing(d: &mut Diagnostic, info_cells: &HashMap<&'static str, Pos>) {
+    if let Some(row) = INFO_ROWS.iter().find(|r| r.path == d.path) {
+        let (message, at) = match info_cells.get(row.path) {
+            Some(at) => (format!("“{}” 未填写", row.label), *at),
+            None => (format!("{INFO} 中缺少 “{}” 一行", row.label), pos(INFO, 0, 0)),
+        };
+        *d = d.clone().at(Some(at));
+        d.message = message;
+    } else if let Some((name, _)) = SECTIONS.iter().find(|s| s.1 == d.path) {
+        *d = d.clone().at(Some(pos(TEXT, 0, 0)));
+        d.message = format!("{TEXT} 中没有 “{name}” 的内容");
+        d.hint = Some("在 A 列选择这一部分，在 D 列写正文".into());
+    }
 }
 
 /// Hints written for text files, said again for a workbook.
@@ -292,6 +314,7 @@ fn read_info(
             continue;
         };
         let at = pos(INFO, r, 1);
+        rd.info_cells.entry(row.path).or_insert(at);
         if let Some(first) = seen.insert(row.label, at) {
             rd.error(
                 "duplicate-key",
