@@ -525,8 +525,9 @@ fn a_file_that_is_not_a_workbook_is_refused_cleanly() {
     assert_eq!(code(&o), 1, "{}{}", stdout(&o), stderr(&o));
 }
 
-/// LibreOffice, made to recalculate every formula on load.
-fn calc_csv(book: &Path, out: &Path) -> Option<PathBuf> {
+/// LibreOffice, made to recalculate every formula on load, converts `book` into `out`
+/// with the filter given (`None` when LibreOffice is not installed, outside CI).
+fn calc_convert(book: &Path, out: &Path, filter: &str) -> Option<()> {
     let found = Command::new("soffice")
         .arg("--version")
         .output()
@@ -555,23 +556,53 @@ fn calc_csv(book: &Path, out: &Path) -> Option<PathBuf> {
             "--headless",
             "--norestore",
             "--convert-to",
-            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+            filter,
             "--outdir",
             out.to_str().unwrap(),
             book.to_str().unwrap(),
         ])
         .output()
         .unwrap();
-    let stem = book.file_stem().unwrap().to_str().unwrap();
-    let csv = out.join(format!("{stem}-表三.csv"));
     assert!(
-        csv.exists(),
+        o.status.success() && String::from_utf8_lossy(&o.stderr).matches("Error").count() == 0,
         "LibreOffice Calc could not open {}: {}{}",
         book.display(),
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
+    Some(())
+}
+
+/// Every sheet as CSV, with recalculated formulas: the path prefix of `<stem>-<sheet>.csv`.
+fn calc_csv(book: &Path, out: &Path) -> Option<PathBuf> {
+    let filter = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1";
+    calc_convert(book, out, filter)?;
+    let stem = book.file_stem().unwrap().to_str().unwrap();
+    assert!(out.join(format!("{stem}-表三.csv")).exists());
     Some(out.join(stem))
+}
+
+#[test]
+fn a_workbook_saved_again_by_libreoffice_reads_the_same() {
+    let dir = tempfile::tempdir().unwrap();
+    let saved = dir.path().join("saved");
+    std::fs::create_dir(&saved).unwrap();
+    for name in EXAMPLES {
+        let book = workbook(dir.path(), name);
+        if calc_convert(&book, &saved, "xlsx:Calc MS Excel 2007 XML").is_none() {
+            return;
+        }
+        let again = saved.join(format!("{name}.xlsx"));
+        assert_ne!(
+            std::fs::read(&again).unwrap(),
+            std::fs::read(&book).unwrap()
+        );
+        assert_eq!(
+            report(&again),
+            report(&example(&format!("{name}.yaml"))),
+            "{name}"
+        );
+    }
 }
 
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {

@@ -246,7 +246,10 @@ fn place_missing(d: &mut Diagnostic, info_cells: &HashMap<&'static str, Pos>) {
     if let Some(row) = INFO_ROWS.iter().find(|r| r.path == d.path) {
         let (message, at) = match info_cells.get(row.path) {
             Some(at) => (format!("“{}” 未填写", row.label), *at),
-            None => (format!("{INFO} 中缺少 “{}” 一行", row.label), pos(INFO, 0, 0)),
+            None => (
+                format!("{INFO} 中缺少 “{}” 一行", row.label),
+                pos(INFO, 0, 0),
+            ),
         };
         *d = d.clone().at(Some(at));
         d.message = message;
