@@ -18,6 +18,24 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cores=$(nproc)
 
+# Peak resident memory of a process and all its descendants together (the batch runs
+# worker processes; /usr/bin/time reports only the largest single process), sampled
+# every 50 ms from /proc: prints the peak in KB.
+tree_peak() {
+  "$@" >/dev/null 2>&1 &
+  local root=$! peak=0
+  while kill -0 "$root" 2>/dev/null; do
+    local sum=0 pid
+    for pid in $root $(pgrep -P "$root"); do
+      sum=$((sum + $(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
+    done
+    [ "$sum" -gt "$peak" ] && peak=$sum
+    sleep 0.05
+  done
+  wait "$root"
+  echo "$peak"
+}
+
 median() { sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 # Runs a command under /usr/bin/time -v; prints "wall_seconds max_rss_kb".
 timed() {
@@ -36,7 +54,9 @@ for i in $(seq 3); do rm -rf "$work/out"; timed "$bin" render "$work/in" -o "$wo
 wall=$(cut -d' ' -f1 "$work/batch" | median)
 rss=$(cut -d' ' -f2 "$work/batch" | median)
 per=$(awk -v w="$wall" -v n="$N" -v c="$cores" 'BEGIN { printf "%.1f", w * 1000 * c / n }')
-echo "$N reports, PDF+DOCX, $cores workers: median $wall s wall, peak RSS $rss KB; $per ms per report per core (3 runs)"
+rm -rf "$work/out"
+tree=$(tree_peak "$bin" render "$work/in" -o "$work/out" --quiet)
+echo "$N reports, PDF+DOCX, $cores workers: median $wall s wall; peak RSS $rss KB (largest process), $tree KB (all processes together); $per ms per report per core (3 runs)"
 pdfs=("$work/out"/*.pdf)
 echo "  ${#pdfs[@]} PDFs written"
 

@@ -144,6 +144,20 @@ enum Command {
         #[arg(long, short = 'q')]
         quiet: bool,
     },
+    /// 批量生成的工作进程：从标准输入逐行读取任务（由 render 启动，不直接使用）
+    #[command(hide = true, name = "render-worker")]
+    RenderWorker {
+        #[arg(long, value_delimiter = ',', default_value = "pdf,docx")]
+        to: Vec<String>,
+        #[arg(long, default_value = "a-2b")]
+        pdf_standard: String,
+        #[arg(long)]
+        font_dir: Option<PathBuf>,
+        #[arg(long)]
+        no_system_fonts: bool,
+        #[arg(long)]
+        force: bool,
+    },
     /// 列出每种用途使用的字体及其文件
     Fonts {
         /// 字体文件夹（随附字体所在处）
@@ -222,20 +236,9 @@ fn main() -> ExitCode {
             jobs,
             quiet,
         } => {
-            let mut outputs = render_cmd::Outputs {
-                pdf: false,
-                docx: false,
+            let Some(outputs) = parse_outputs(&to) else {
+                return ExitCode::from(2);
             };
-            for format in &to {
-                match format.trim() {
-                    "pdf" => outputs.pdf = true,
-                    "docx" => outputs.docx = true,
-                    other => {
-                        eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
-                        return ExitCode::from(2);
-                    }
-                }
-            }
             let Some(standard) = Standard::parse(&pdf_standard) else {
                 eprintln!("不支持的 PDF 标准 “{pdf_standard}”；可用：a-2b、a-3b、ua-1、none");
                 return ExitCode::from(2);
@@ -256,6 +259,28 @@ fn main() -> ExitCode {
                     quiet,
                 },
             )
+        }
+        Command::RenderWorker {
+            to,
+            pdf_standard,
+            font_dir,
+            no_system_fonts,
+            force,
+        } => {
+            let (Some(outputs), Some(standard)) =
+                (parse_outputs(&to), Standard::parse(&pdf_standard))
+            else {
+                return ExitCode::from(2);
+            };
+            render_cmd::serve(render_cmd::Options {
+                out_dir: None,
+                outputs,
+                standard,
+                fonts: font_options(font_dir, no_system_fonts),
+                force,
+                jobs: Some(1),
+                quiet: true,
+            })
         }
         Command::Synth { count, dir } => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
@@ -286,6 +311,25 @@ fn main() -> ExitCode {
             }
         },
     }
+}
+
+/// The `--to` list of `render`.
+fn parse_outputs(to: &[String]) -> Option<render_cmd::Outputs> {
+    let mut outputs = render_cmd::Outputs {
+        pdf: false,
+        docx: false,
+    };
+    for format in to {
+        match format.trim() {
+            "pdf" => outputs.pdf = true,
+            "docx" => outputs.docx = true,
+            other => {
+                eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
+                return None;
+            }
+        }
+    }
+    Some(outputs)
 }
 
 fn font_options(font_dir: Option<PathBuf>, no_system_fonts: bool) -> FontOptions {

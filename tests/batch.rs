@@ -77,7 +77,7 @@ fn a_folder_is_rendered_in_parallel_keeping_relative_paths() {
         6
     );
     assert!(
-        stderr(&o).contains("3 份已生成，0 份失败（2 个线程"),
+        stderr(&o).contains("3 份已生成，0 份失败（2 个进程"),
         "{}",
         stderr(&o)
     );
@@ -277,4 +277,43 @@ fn layout_converges_for_the_examples_and_synthetic_reports() {
             }
         }
     }
+}
+
+#[test]
+fn worker_processes_and_threads_write_the_same_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    for name in ["xiayi-2020.yaml", "qinghe-2022.yaml", "qinghe-2023.yaml"] {
+        std::fs::copy(example(name), input.join(name)).unwrap();
+    }
+    let mut outputs = Vec::new();
+    for (mode, threads) in [("进程", false), ("线程", true)] {
+        let out = dir.path().join(mode);
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"));
+        cmd.args([
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+        ])
+        .args(["--no-system-fonts", "--jobs", "2"]);
+        if threads {
+            cmd.env("NIANBAO_THREADS", "1");
+        }
+        let o = cmd.output().unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!("（2 个{mode}")),
+            "{}",
+            stderr(&o)
+        );
+        let files: Vec<Vec<u8>> = files_under(&out)
+            .iter()
+            .map(|f| std::fs::read(out.join(f)).unwrap())
+            .collect();
+        assert_eq!(files.len(), 6);
+        outputs.push(files);
+    }
+    assert!(outputs[0] == outputs[1], "processes and threads differ");
 }

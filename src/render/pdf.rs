@@ -50,6 +50,16 @@ impl Standard {
             _ => None,
         }
     }
+
+    /// The command-line name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Standard::A2b => "a-2b",
+            Standard::A3b => "a-3b",
+            Standard::Ua1 => "ua-1",
+            Standard::None => "none",
+        }
+    }
 }
 
 fn file_id(path: &str) -> FileId {
