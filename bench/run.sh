@@ -27,7 +27,9 @@ tree_peak() {
   while kill -0 "$root" 2>/dev/null; do
     local sum=0 pid
     for pid in $root $(pgrep -P "$root"); do
-      sum=$((sum + $(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || echo 0)))
+      local kb
+      kb=$(awk '/VmRSS/ { print $2 }' "/proc/$pid/status" 2>/dev/null || true)
+      sum=$((sum + ${kb:-0}))
     done
     [ "$sum" -gt "$peak" ] && peak=$sum
     sleep 0.05

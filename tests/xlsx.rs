@@ -662,3 +662,57 @@ fn a_required_particular_left_empty_names_its_cell() {
     assert_eq!(d["cell"], "基本信息!B4", "{d}");
     assert_eq!(d["message"], "“机关名称” 未填写");
 }
+
+#[test]
+fn totals_come_back_as_the_data_file_wrote_them() {
+    use nianbao::model::Values;
+    let base = report(&example("qinghe-2023.yaml"));
+    let computed = rules::compute(&base);
+    let with = |f: &dyn Fn(&str, &mut Option<i64>, &mut Vec<i64>)| {
+        let mut r = base.clone();
+        for (path, v) in r.values.iter_mut() {
+            if let Values::Row {
+                values,
+                given_total,
+            } = v
+            {
+                f(path, given_total, values);
+            }
+        }
+        r
+    };
+    let mut variants = vec![
+        with(&|_, t, _| *t = None),
+        with(&|p, t, _| *t = computed.rows[p].last().map(|v| *v as i64)),
+        // A 总计 written wrong stays wrong (to be reported), not replaced by the formula.
+        with(&|p, t, _| {
+            if p == "applications.new" {
+                *t = Some(1)
+            }
+        }),
+        with(&|p, _, v| {
+            if p == "applications.total" {
+                v[0] += 1
+            }
+        }),
+    ];
+    // （七）总计 written with six numbers and no 总计.
+    let mut six = base.clone();
+    if let Some(Values::Row { given_total, .. }) = six.values.get_mut("applications.total") {
+        *given_total = None;
+    }
+    variants.push(six);
+    // （七）总计 not written at all.
+    let mut none = base.clone();
+    none.values.remove("applications.total");
+    variants.push(none);
+    for (i, r) in variants.iter().enumerate() {
+        let back = xlsx::read_bytes(xlsx::to_bytes(r).unwrap()).unwrap();
+        assert_eq!(
+            back.report.as_ref(),
+            Some(r),
+            "variant {i}: {:#?}",
+            back.diags
+        );
+    }
+}

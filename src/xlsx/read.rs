@@ -566,7 +566,7 @@ fn read_table(
             if kind == Kind::Total {
                 let sum: Option<i64> = values.iter().try_fold(0i64, |a, v| a.checked_add((*v)?));
                 match (formula, value) {
-                    (true, _) if given_total || given_row => {
+                    (true, _) if given_total => {
                         if let Some(s) = sum {
                             items.push(node(Value::Scalar(Scalar::Int(s.to_string())), at));
                         }

@@ -309,7 +309,13 @@ fn write_table(
         }
         if is_computed(path, kind) {
             let i = index.unwrap_or(0);
-            let value = computed.rows.get(path).and_then(|row| row.get(i)).copied();
+            // What the formula gives in the workbook: a 总计 sums the row as written.
+            let value = match (kind, report.values.get(path)) {
+                (Kind::Total, Some(Values::Row { values, .. })) => {
+                    Some(values.iter().map(|v| i128::from(*v)).sum())
+                }
+                _ => computed.rows.get(path).and_then(|row| row.get(i)).copied(),
+            };
             let given = match report.values.get(path) {
                 Some(Values::Row {
                     values,
