@@ -663,12 +663,15 @@ fn a_required_particular_left_empty_names_its_cell() {
     assert_eq!(d["message"], "“机关名称” 未填写");
 }
 
+/// An edit of one row of numbers: key path, its written 总计, its counts.
+type RowEdit<'a> = &'a dyn Fn(&str, &mut Option<i64>, &mut Vec<i64>);
+
 #[test]
 fn totals_come_back_as_the_data_file_wrote_them() {
     use nianbao::model::Values;
     let base = report(&example("qinghe-2023.yaml"));
     let computed = rules::compute(&base);
-    let with = |f: &dyn Fn(&str, &mut Option<i64>, &mut Vec<i64>)| {
+    let with = |f: RowEdit| {
         let mut r = base.clone();
         for (path, v) in r.values.iter_mut() {
             if let Values::Row {
