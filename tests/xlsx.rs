@@ -719,3 +719,11 @@ fn totals_come_back_as_the_data_file_wrote_them() {
         );
     }
 }
+
+#[test]
+fn a_keyword_with_a_semicolon_is_refused_rather_than_split() {
+    let mut r = report(&example("qinghe-2023.yaml"));
+    r.meta.as_mut().unwrap().keywords.push("公开；透明".into());
+    let e = xlsx::to_bytes(&r).unwrap_err();
+    assert!(e.contains("公开；透明"), "{e}");
+}

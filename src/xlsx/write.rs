@@ -84,6 +84,13 @@ fn xlsx_error(e: XlsxError) -> String {
 /// The workbook of a report, as the bytes of an .xlsx file. Writing the same
 /// report twice gives the same bytes.
 pub fn to_bytes(report: &Report) -> Result<Vec<u8>, String> {
+    // 主题词 share one cell, separated by “；”: a keyword holding one could not come back.
+    let mut keywords = report.meta.iter().flat_map(|m| &m.keywords);
+    if let Some(k) = keywords.find(|k| k.contains(['；', ';'])) {
+        return Err(format!(
+            "主题词 “{k}” 含有分号，工作簿中无法与分隔符区分；请先改写这个主题词"
+        ));
+    }
     let mut wb = Workbook::new();
     let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error)?;
     wb.set_properties(
