@@ -364,6 +364,47 @@ impl Progress<'_> {
     }
 }
 
+/// The jobs handed out one at a time to the workers, and their outcomes.
+struct Queue<'a> {
+    jobs: &'a [Job],
+    next: AtomicUsize,
+    stop: &'a AtomicBool,
+    progress: &'a Progress<'a>,
+    results: Mutex<Vec<Option<Outcome>>>,
+}
+
+impl<'a> Queue<'a> {
+    fn new(jobs: &'a [Job], stop: &'a AtomicBool, progress: &'a Progress<'a>) -> Self {
+        Queue {
+            jobs,
+            next: AtomicUsize::new(0),
+            stop,
+            progress,
+            results: Mutex::new((0..jobs.len()).map(|_| None).collect()),
+        }
+    }
+
+    /// The next job, unless all are taken or the run was interrupted.
+    fn take(&self) -> Option<(usize, &'a Job)> {
+        if self.stop.load(Ordering::SeqCst) {
+            return None;
+        }
+        let i = self.next.fetch_add(1, Ordering::SeqCst);
+        let job = self.jobs.get(i)?;
+        self.progress.start(job);
+        Some((i, job))
+    }
+
+    fn finish(&self, i: usize, outcome: Outcome) {
+        self.progress.done(&self.jobs[i], &outcome);
+        self.results.lock().expect("results lock")[i] = Some(outcome);
+    }
+
+    fn into_results(self) -> Vec<Option<Outcome>> {
+        self.results.into_inner().expect("results lock")
+    }
+}
+
 /// Renders the jobs on threads of this process, each with its own Typst world.
 fn in_threads(
     jobs: &[Job],
@@ -373,34 +414,25 @@ fn in_threads(
     stop: &AtomicBool,
     progress: &Progress,
 ) -> Vec<Option<Outcome>> {
-    let next = AtomicUsize::new(0);
+    let queue = Queue::new(jobs, stop, progress);
     let done = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| {
                 // One Typst world per worker, reused for every document it renders.
                 let renderer = PdfRenderer::new(fonts);
-                loop {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(i) else { break };
-                    progress.start(job);
+                while let Some((i, job)) = queue.take() {
                     let outcome = render_one(job, o, fonts, &renderer);
-                    let n = done.fetch_add(1, Ordering::SeqCst) + 1;
                     // Keep Typst's caches bounded however many reports there are.
-                    if n.is_multiple_of(EVICT_EVERY) {
+                    if (done.fetch_add(1, Ordering::SeqCst) + 1).is_multiple_of(EVICT_EVERY) {
                         typst::comemo::evict(EVICT_AGE);
                     }
-                    progress.done(job, &outcome);
-                    results.lock().expect("results lock")[i] = Some(outcome);
+                    queue.finish(i, outcome);
                 }
             });
         }
     });
-    results.into_inner().expect("results lock")
+    queue.into_results()
 }
 
 /// A worker process and the pipes to it.
@@ -492,19 +524,12 @@ fn in_worker_processes(
             }
         }
     }
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..jobs.len()).map(|_| None).collect());
+    let queue = Queue::new(jobs, stop, progress);
     std::thread::scope(|scope| {
         for worker in started {
             scope.spawn(|| {
                 let mut worker = Some(worker);
-                loop {
-                    if stop.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(job) = jobs.get(i) else { break };
-                    progress.start(job);
+                while let Some((i, job)) = queue.take() {
                     let answer = worker.as_mut().and_then(|w| w.render(job));
                     let outcome = answer.unwrap_or_else(|| {
                         // The worker died on this document: it alone fails; a new
@@ -519,8 +544,7 @@ fn in_worker_processes(
                             failure: Some("生成时工作进程意外退出（请报告此问题）".into()),
                         }
                     });
-                    progress.done(job, &outcome);
-                    results.lock().expect("results lock")[i] = Some(outcome);
+                    queue.finish(i, outcome);
                 }
                 if let Some(w) = worker {
                     w.finish();
@@ -528,7 +552,7 @@ fn in_worker_processes(
             });
         }
     });
-    Some(results.into_inner().expect("results lock"))
+    Some(queue.into_results())
 }
 
 /// `nianbao render-worker`: renders the jobs it reads from stdin, one JSON line
