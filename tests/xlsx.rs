@@ -720,3 +720,22 @@ fn a_keyword_with_a_semicolon_is_refused_rather_than_split() {
     let e = xlsx::to_bytes(&r).unwrap_err();
     assert!(e.contains("公开；透明"), "{e}");
 }
+
+#[test]
+fn tables_of_the_other_edition_are_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "qinghe-2023");
+    let bad = damage(&book, "xl/worksheets/sheet1.xml", |x| {
+        set_cell(x, "B2", " t=\"inlineStr\"><is><t>2019</t></is>")
+    });
+    let c = check_json(&bad);
+    assert_eq!(c.code, 1);
+    let found = c.rule("sheet-edition");
+    // 表二 and 表三 differ between the editions; 表四 is the same in both.
+    assert_eq!(found.len(), 2, "{:#?}", c.diags);
+    for d in found {
+        assert_eq!(d["cell"], "基本信息!B2", "{d}");
+        assert!(d["message"].as_str().unwrap().contains("2021 版"), "{d}");
+    }
+    assert!(c.rule("sheet-layout").is_empty(), "{:#?}", c.diags);
+}

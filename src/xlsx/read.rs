@@ -408,16 +408,11 @@ fn read_memo(rd: &mut WorkbookReader) -> BTreeSet<(String, String)> {
     out
 }
 
-/// Checks a table sheet against the form: every label in its place, every merged
-/// cell as on the form. Returns whether the sheet can be read.
-fn check_layout(
-    rd: &mut WorkbookReader,
-    sheet: &SheetData,
-    t: &TableSpec,
-    report_texts: &[String],
-) -> bool {
-    let mut ok = true;
-    let hint = "表格的行、列或合并单元格被改动过（插入、删除或移动）；请按 nianbao init --xlsx 生成的原样填写，只改浅色的填写格";
+/// Where a table sheet differs from the form: a label out of place (the first one is
+/// enough: the rest would repeat it), or merged cells other than the form's.
+fn layout_problems(sheet: &SheetData, t: &TableSpec) -> Vec<(Pos, String)> {
+    let variants = header_variants(sheet, t);
+    let mut problems = Vec::new();
     let mut expected_merges: Vec<Dimensions> = Vec::new();
     for p in t.placed() {
         let (r, c) = (TOP + p.row as u32, p.col as u32);
@@ -435,21 +430,11 @@ fn check_layout(
         };
         let found = text_of(sheet.value(r, c)).unwrap_or_default();
         let found = found.trim();
-        let variant = replaced_by.is_some() && report_texts.iter().any(|v| v.trim() == found);
+        let variant = replaced_by.is_some() && variants.iter().any(|v| v == found);
         if found != text && !variant {
-            rd.error(
-                "sheet-layout",
-                "",
-                pos(sheet.name, r, c),
-                format!(
-                    "{}!{} 应为 “{text}”，实为 “{found}”",
-                    sheet.name,
-                    cell_ref(r, c as u16)
-                ),
-                hint,
-            );
-            // One misplaced label is enough to know: the rest would repeat it.
-            return false;
+            let at = cell_ref(r, c as u16);
+            let message = format!("{}!{at} 应为 “{text}”，实为 “{found}”", sheet.name);
+            return vec![(pos(sheet.name, r, c), message)];
         }
     }
     let area = Dimensions::new(
@@ -468,29 +453,63 @@ fn check_layout(
     };
     for m in &expected_merges {
         if !sheet.merges.contains(m) {
-            ok = false;
-            rd.error(
-                "sheet-layout",
-                "",
-                pos(sheet.name, m.start.0, m.start.1),
-                format!("{} 应为一个合并单元格", range_name(m)),
-                hint,
-            );
+            let message = format!("{} 应为一个合并单元格", range_name(m));
+            problems.push((pos(sheet.name, m.start.0, m.start.1), message));
         }
     }
     for m in sheet.merges.iter().filter(|m| inside(m)) {
         if !expected_merges.contains(m) {
-            ok = false;
-            rd.error(
-                "sheet-layout",
-                "",
-                pos(sheet.name, m.start.0, m.start.1),
-                format!("{} 不应合并", range_name(m)),
-                hint,
-            );
+            let message = format!("{} 不应合并", range_name(m));
+            problems.push((pos(sheet.name, m.start.0, m.start.1), message));
         }
     }
-    ok
+    problems
+}
+
+/// Checks a table sheet against the form of the edition; says so when the sheet is the
+/// other edition's form. Returns whether the sheet can be read.
+fn check_layout(
+    rd: &mut WorkbookReader,
+    sheet: &SheetData,
+    t: &TableSpec,
+    edition: Edition,
+) -> bool {
+    let problems = layout_problems(sheet, t);
+    if problems.is_empty() {
+        return true;
+    }
+    let other = edition.other();
+    let other_form = tables::tables(other).iter().find(|x| x.id == t.id);
+    if other_form.is_some_and(|o| layout_problems(sheet, o).is_empty()) {
+        let at = rd
+            .info_cells
+            .get("edition")
+            .copied()
+            .unwrap_or(pos(sheet.name, TOP, 0));
+        rd.error(
+            "sheet-edition",
+            "edition",
+            at,
+            format!(
+                "工作表 “{}” 是 {} 版（{}）的表格，而基本信息中的表格格式为 {}",
+                sheet.name,
+                other.as_str(),
+                other.notice(),
+                edition.as_str()
+            ),
+            &format!(
+                "把表格格式改回 {}，或用 nianbao init --xlsx --edition {} 重新生成工作簿后再填写",
+                other.as_str(),
+                edition.as_str()
+            ),
+        );
+        return false;
+    }
+    let hint = "表格的行、列或合并单元格被改动过（插入、删除或移动）；请按 nianbao init --xlsx 生成的原样填写，只改浅色的填写格";
+    for (at, message) in problems {
+        rd.error("sheet-layout", "", at, message, hint);
+    }
+    false
 }
 
 /// A value cell of a table sheet: index in its row key, kind, sheet row and column.
@@ -504,8 +523,7 @@ fn read_table(
     edition: Edition,
     memo: &BTreeSet<(String, String)>,
 ) -> Option<Vec<(String, Pos, Node)>> {
-    let variants = header_variants(sheet, t);
-    if !check_layout(rd, sheet, t, &variants) {
+    if !check_layout(rd, sheet, t, edition) {
         return None;
     }
     warn_outside(rd, sheet, t);
