@@ -316,6 +316,11 @@ impl Expander {
         }
         self.registry
             .render_template(text, &self.context)
-            .map_err(|e| e.to_string())
+            .map_err(|e| match e.reason() {
+                handlebars::RenderErrorReason::MissingVariable(Some(name)) => format!(
+                    "正文中的 {{{{{name}}}}} 无法填入：数据中没有这个值（表格数据有错误或缺失）"
+                ),
+                _ => format!("正文中的表达式无法展开：{e}"),
+            })
     }
 }

@@ -739,3 +739,28 @@ fn tables_of_the_other_edition_are_named_as_such() {
     }
     assert!(c.rule("sheet-layout").is_empty(), "{:#?}", c.diags);
 }
+
+#[test]
+fn forcing_a_render_with_an_unreadable_table_fails_in_words_the_user_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "qinghe-2023");
+    let bad = damage(&book, "xl/workbook.xml", |x| {
+        x.replace("name=\"表二\"", "name=\"Sheet2\"")
+    });
+    let out = dir.path().join("out");
+    let o = run(&[
+        "render",
+        bad.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--force",
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("{{active_disclosure.regulations.issued}} 无法填入"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+}
