@@ -47,14 +47,19 @@ impl Pos {
     /// The cell as a spreadsheet names it (`表三!J12`), for a position in a workbook.
     pub fn cell(&self) -> Option<String> {
         let sheet = self.sheet?;
-        let mut letters = String::new();
-        let mut n = self.column;
-        while n > 0 {
-            letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
-            n = (n - 1) / 26;
-        }
-        Some(format!("{sheet}!{letters}{}", self.line))
+        Some(format!("{sheet}!{}", cell_name(self.line, self.column)))
     }
+}
+
+/// A cell as a spreadsheet names it, from its 1-based row and column: (12, 10) → `J12`.
+pub fn cell_name(row: usize, column: usize) -> String {
+    let mut letters = String::new();
+    let mut n = column;
+    while n > 0 {
+        letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{row}")
 }
 
 /// One problem found in a report.
@@ -124,16 +129,23 @@ impl Diagnostic {
     /// Sets the position in the file.
     pub fn at(mut self, pos: Option<Pos>) -> Self {
         if let Some(p) = pos {
-            self.pos = Some(p);
-            match p.cell() {
-                Some(cell) => self.cell = Some(cell),
-                None => {
-                    self.line = Some(p.line);
-                    self.column = Some(p.column);
-                }
-            }
+            self.place_at(p);
         }
         self
+    }
+
+    /// Moves the diagnostic to `p` (a line and column, or a sheet and cell).
+    pub fn place_at(&mut self, p: Pos) {
+        self.line = None;
+        self.column = None;
+        self.pos = Some(p);
+        match p.cell() {
+            Some(cell) => self.cell = Some(cell),
+            None => {
+                self.line = Some(p.line);
+                self.column = Some(p.column);
+            }
+        }
     }
 
     /// Sets the hint.

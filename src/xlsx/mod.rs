@@ -27,6 +27,12 @@ pub const TEXT: &str = "正文";
 const MEMO: &str = "nianbao";
 const MEMO_MARK: &str = "nianbao 工作簿";
 const MEMO_VERSION: f64 = 1.0;
+/// A memo row saying the data file wrote the row (only （七）总计 may be left out).
+const MEMO_ROW: &str = "row";
+/// A memo row saying the data file wrote the row's 总计.
+const MEMO_TOTAL: &str = "total";
+/// The row of table 三 whose every cell is computed: （七）总计.
+const COMPUTED_ROW: &str = "applications.total";
 /// The sheets users see, in order.
 const SHEETS: [&str; 5] = [INFO, "表二", "表三", "表四", TEXT];
 /// The grid of a table starts on this row (0-based); the row above holds its heading.
@@ -181,24 +187,12 @@ fn section_key(cell: &str) -> Option<&'static str> {
 
 // ---------------------------------------------------------------- shared
 
-/// The column letters of a 0-based column.
-fn letters(col: u16) -> String {
-    let pos = Pos {
-        line: 1,
-        column: usize::from(col) + 1,
-        sheet: Some(""),
-    };
-    let cell = pos.cell().unwrap_or_default();
-    cell.trim_start_matches('!')
-        .trim_end_matches('1')
-        .to_string()
-}
-
+/// A cell's name from its 0-based row and column: (11, 9) → `J12`.
 pub(crate) fn cell_ref(row: u32, col: u16) -> String {
-    format!("{}{}", letters(col), row + 1)
+    crate::diag::cell_name(row as usize + 1, usize::from(col) + 1)
 }
 
 /// Whether a value cell is a total the workbook computes with a formula.
 fn is_computed(path: &str, kind: Kind) -> bool {
-    kind == Kind::Total || path == "applications.total"
+    kind == Kind::Total || path == COMPUTED_ROW
 }

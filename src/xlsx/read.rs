@@ -251,10 +251,10 @@ fn place_missing(d: &mut Diagnostic, info_cells: &HashMap<&'static str, Pos>) {
                 pos(INFO, 0, 0),
             ),
         };
-        *d = d.clone().at(Some(at));
+        d.place_at(at);
         d.message = message;
     } else if let Some((name, _)) = SECTIONS.iter().find(|s| s.1 == d.path) {
-        *d = d.clone().at(Some(pos(TEXT, 0, 0)));
+        d.place_at(pos(TEXT, 0, 0));
         d.message = format!("{TEXT} 中没有 “{name}” 的内容");
         d.hint = Some("在 A 列选择这一部分，在 D 列写正文".into());
     }
@@ -280,7 +280,6 @@ fn read_info(
     root: &mut Vec<(String, Pos, Node)>,
     table_texts: &mut Vec<(&'static str, Pos, Node)>,
 ) -> Option<Edition> {
-    let mut seen: HashMap<&'static str, Pos> = HashMap::new();
     let mut signature: Vec<(String, Pos, Node)> = Vec::new();
     let mut meta: Vec<(String, Pos, Node)> = Vec::new();
     let mut edition = None;
@@ -295,7 +294,7 @@ fn read_info(
                     "info-label",
                     "",
                     pos(INFO, r, 1),
-                    format!("{INFO}!{} 有内容，但所在行没有项目名称", cell_ref(r, 1)),
+                    "有内容，但所在行没有项目名称".into(),
                     "请在 A 列写明项目名称，或删去这一行的内容",
                 );
             }
@@ -317,8 +316,7 @@ fn read_info(
             continue;
         };
         let at = pos(INFO, r, 1);
-        rd.info_cells.entry(row.path).or_insert(at);
-        if let Some(first) = seen.insert(row.label, at) {
+        if let Some(first) = rd.info_cells.get(row.path).copied() {
             rd.error(
                 "duplicate-key",
                 row.path,
@@ -331,6 +329,7 @@ fn read_info(
             );
             continue;
         }
+        rd.info_cells.insert(row.path, at);
         if matches!(value, Data::Empty) {
             continue;
         }
@@ -339,7 +338,7 @@ fn read_info(
                 "formula",
                 row.path,
                 at,
-                format!("{INFO}!{} 是公式；此处请直接填写内容", cell_ref(r, 1)),
+                "这一格是公式；此处请直接填写内容".into(),
                 "",
             );
             continue;
@@ -432,8 +431,7 @@ fn layout_problems(sheet: &SheetData, t: &TableSpec) -> Vec<(Pos, String)> {
         let found = found.trim();
         let variant = replaced_by.is_some() && variants.iter().any(|v| v == found);
         if found != text && !variant {
-            let at = cell_ref(r, c as u16);
-            let message = format!("{}!{at} 应为 “{text}”，实为 “{found}”", sheet.name);
+            let message = format!("此格应为 “{text}”，实为 “{found}”");
             return vec![(pos(sheet.name, r, c), message)];
         }
     }
@@ -542,6 +540,7 @@ fn read_table(
         }
     }
     // The counts read so far, for the formulas of （七）总计.
+    let results = rules::result_rows(edition);
     let mut ints: HashMap<&'static str, Vec<Option<i64>>> = HashMap::new();
     let mut out: Vec<(String, Pos, Node)> = Vec::new();
     for path in keys {
@@ -565,8 +564,8 @@ fn read_table(
             continue;
         }
         // A row of counts with its 总计.
-        let given_row = memo.contains(&("row".to_string(), path.to_string()));
-        let given_total = memo.contains(&("total".to_string(), path.to_string()));
+        let given_row = memo.contains(&(MEMO_ROW.to_string(), path.to_string()));
+        let given_total = memo.contains(&(MEMO_TOTAL.to_string(), path.to_string()));
         let mut items: Vec<Node> = Vec::new();
         let mut values: Vec<Option<i64>> = Vec::new();
         let mut any_literal = false;
@@ -599,9 +598,8 @@ fn read_table(
             }
             let scalar = if formula {
                 // （七）总计: the column sum of the result rows, computed here.
-                let sum = rules::result_rows(edition)
-                    .into_iter()
-                    .filter(|p| *p != "applications.total")
+                let sum = results
+                    .iter()
                     .map(|p| {
                         ints.get(p)
                             .map_or(Some(0), |row| row.get(i).copied().flatten())
@@ -630,8 +628,7 @@ fn read_table(
             items.push(node(Value::Scalar(scalar), at));
         }
         ints.insert(path, values);
-        let computed_row = path == "applications.total";
-        let keep = if computed_row {
+        let keep = if path == COMPUTED_ROW {
             given_row || any_literal
         } else {
             any_literal || !t.rows_optional
@@ -672,11 +669,7 @@ fn formula_in_input(rd: &mut WorkbookReader, sheet: &SheetData, path: &str, r: u
         "formula",
         path,
         pos(sheet.name, r, c),
-        format!(
-            "{}!{} 是公式；填写格请直接填数字（公式的结果不被采信）",
-            sheet.name,
-            cell_ref(r, c as u16)
-        ),
+        "这一格是公式；填写格请直接填数字（公式的结果不被采信）".into(),
         "把公式换成它的结果（复制后“选择性粘贴—数值”）",
     );
 }
@@ -693,11 +686,7 @@ fn warn_outside(rd: &mut WorkbookReader, sheet: &SheetData, t: &TableSpec) {
         let mut d = Diagnostic::warning(
             "outside-table",
             "",
-            format!(
-                "{}!{} 在表格之外，其内容未被读取",
-                sheet.name,
-                cell_ref(r, c as u16)
-            ),
+            "这一格在表格之外，其内容未被读取".to_string(),
         )
         .at(Some(pos(sheet.name, r, c)));
         d.hint = Some("数字只能填在表格的填写格中".into());
@@ -759,7 +748,7 @@ fn read_text(rd: &mut WorkbookReader, sheet: &SheetData, root: &mut Vec<(String,
                 "text-section",
                 "",
                 pos(TEXT, r, 0),
-                format!("{TEXT}!{} 没有写明属于哪一部分", cell_ref(r, 0)),
+                "这一行没有写明属于哪一部分".into(),
                 "在 A 列选择：前言、一、五、六",
             );
             continue;

@@ -77,22 +77,39 @@ impl Styles {
     }
 }
 
-fn xlsx_error(e: XlsxError) -> String {
-    format!("无法生成工作簿：{e}")
+/// Why a workbook could not be written: the library's error, or ours in Chinese.
+enum WriteError {
+    Xlsx(XlsxError),
+    Data(String),
 }
+
+impl From<XlsxError> for WriteError {
+    fn from(e: XlsxError) -> Self {
+        WriteError::Xlsx(e)
+    }
+}
+
+type Written = Result<(), WriteError>;
 
 /// The workbook of a report, as the bytes of an .xlsx file. Writing the same
 /// report twice gives the same bytes.
 pub fn to_bytes(report: &Report) -> Result<Vec<u8>, String> {
+    workbook(report).map_err(|e| match e {
+        WriteError::Xlsx(e) => format!("无法生成工作簿：{e}"),
+        WriteError::Data(message) => message,
+    })
+}
+
+fn workbook(report: &Report) -> Result<Vec<u8>, WriteError> {
     // 主题词 share one cell, separated by “；”: a keyword holding one could not come back.
     let mut keywords = report.meta.iter().flat_map(|m| &m.keywords);
     if let Some(k) = keywords.find(|k| k.contains(['；', ';'])) {
-        return Err(format!(
+        return Err(WriteError::Data(format!(
             "主题词 “{k}” 含有分号，工作簿中无法与分隔符区分；请先改写这个主题词"
-        ));
+        )));
     }
     let mut wb = Workbook::new();
-    let created = ExcelDateTime::from_ymd(2000, 1, 1).map_err(xlsx_error)?;
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
         &DocProperties::new()
             .set_title(report.title())
@@ -100,14 +117,14 @@ pub fn to_bytes(report: &Report) -> Result<Vec<u8>, String> {
             .set_creation_datetime(&created),
     );
     let st = Styles::new();
-    let mut memo: Vec<(&'static str, String)> = Vec::new();
-    write_info(wb.add_worksheet(), report, &st).map_err(xlsx_error)?;
+    let computed = rules::compute(report);
+    write_info(wb.add_worksheet(), report, &st)?;
     for t in tables::tables(report.edition) {
-        write_table(wb.add_worksheet(), report, t, &st, &mut memo)?;
+        write_table(wb.add_worksheet(), report, &computed, t, &st)?;
     }
-    write_text(wb.add_worksheet(), report, &st).map_err(xlsx_error)?;
-    write_memo(wb.add_worksheet(), &memo).map_err(xlsx_error)?;
-    wb.save_to_buffer().map_err(xlsx_error)
+    write_text(wb.add_worksheet(), report, &st)?;
+    write_memo(wb.add_worksheet(), report)?;
+    Ok(wb.save_to_buffer()?)
 }
 
 fn info_value(report: &Report, path: &str) -> Option<String> {
@@ -129,7 +146,7 @@ fn info_value(report: &Report, path: &str) -> Option<String> {
     }
 }
 
-fn write_info(ws: &mut Worksheet, report: &Report, st: &Styles) -> Result<(), XlsxError> {
+fn write_info(ws: &mut Worksheet, report: &Report, st: &Styles) -> Written {
     ws.set_name(INFO)?;
     ws.set_column_width(0, 16)?;
     ws.set_column_width(1, 44)?;
@@ -222,7 +239,6 @@ fn formula_of(
     // （七）总计: the column sum of every result row.
     let rows: Vec<(u32, u16)> = rules::result_rows(edition)
         .into_iter()
-        .filter(|p| *p != "applications.total")
         .filter_map(|p| at(p, index))
         .collect();
     let contiguous = rows.windows(2).all(|w| w[1].0 == w[0].0 + 1);
@@ -240,125 +256,88 @@ fn formula_of(
 fn write_table(
     ws: &mut Worksheet,
     report: &Report,
+    computed: &rules::Computed,
     t: &'static TableSpec,
     st: &Styles,
-    memo: &mut Vec<(&'static str, String)>,
-) -> Result<(), String> {
+) -> Written {
     let sheet = table_sheet(t);
-    (|| -> Result<(), XlsxError> {
-        ws.set_name(sheet)?;
-        let last_col = t.columns as u16 - 1;
-        ws.merge_range(
-            0,
-            0,
-            0,
-            last_col,
-            &format!("{}、{}", t.number, t.heading),
-            &st.heading,
-        )?;
-        let widths: Vec<f64> = match t.id {
-            tables::TableId::ActiveDisclosure => vec![22.0, 18.0, 18.0, 18.0],
-            tables::TableId::Applications => {
-                let mut w = vec![10.0, 16.0, 40.0];
-                w.extend([10.0; 7]);
-                w
-            }
-            tables::TableId::ReviewsAndLawsuits => vec![9.0; 15],
-        };
-        for (c, w) in widths.into_iter().enumerate() {
-            ws.set_column_width(c as u16, w)?;
-        }
-        if t.id != tables::TableId::ActiveDisclosure {
-            ws.set_landscape();
-        }
-        ws.set_paper_size(9);
-        ws.set_print_fit_to_pages(1, 0);
-        ws.set_freeze_panes(TOP + t.header_rows() as u32, 0)?;
-        Ok(())
-    })()
-    .map_err(xlsx_error)?;
-    let computed = rules::compute(report);
+    ws.set_name(sheet)?;
+    let last_col = t.columns as u16 - 1;
+    let heading = format!("{}、{}", t.number, t.heading);
+    ws.merge_range(0, 0, 0, last_col, &heading, &st.heading)?;
+    let widths: Vec<f64> = match t.id {
+        tables::TableId::ActiveDisclosure => vec![22.0, 18.0, 18.0, 18.0],
+        tables::TableId::Applications => [10.0, 16.0, 40.0].into_iter().chain([10.0; 7]).collect(),
+        tables::TableId::ReviewsAndLawsuits => vec![9.0; 15],
+    };
+    for (c, w) in widths.into_iter().enumerate() {
+        ws.set_column_width(c as u16, w)?;
+    }
+    if t.id != tables::TableId::ActiveDisclosure {
+        ws.set_landscape();
+    }
+    ws.set_paper_size(9);
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_freeze_panes(TOP + t.header_rows() as u32, 0)?;
     let cells = value_cells(t);
     for p in t.placed() {
         let (r, c) = (TOP + p.row as u32, p.col as u16);
         let (r2, c2) = (r + p.cell.rowspan as u32 - 1, c + p.cell.colspan as u16 - 1);
         let merged = r2 > r || c2 > c;
-        let result: Result<(), XlsxError> = (|| match &p.cell.content {
+        let (path, index, kind) = match p.cell.content {
             Content::Label {
                 text, replaced_by, ..
             } => {
                 let text = replaced_by
                     .and_then(|k| report.table_texts.get(k))
-                    .map_or(*text, String::as_str);
-                let body = t.rows[p.row].role == RowRole::Data;
-                let fmt = if body { &st.label_left } else { &st.label };
-                let fmt = if t.rows[p.row].role == RowRole::Header {
-                    &st.head
-                } else {
-                    fmt
+                    .map_or(text, String::as_str);
+                let fmt = match t.rows[p.row].role {
+                    RowRole::Header => &st.head,
+                    RowRole::Data => &st.label_left,
+                    RowRole::Section | RowRole::ColumnHeads => &st.label,
                 };
                 if merged {
                     ws.merge_range(r, c, r2, c2, text, fmt)?;
                 } else {
                     ws.write_string_with_format(r, c, text, fmt)?;
                 }
-                Ok(())
+                continue;
             }
-            Content::Value { .. } => Ok(()),
-        })();
-        result.map_err(xlsx_error)?;
-        let Content::Value { path, index, kind } = p.cell.content else {
-            continue;
+            Content::Value { path, index, kind } => (path, index, kind),
         };
         if merged {
-            ws.merge_range(r, c, r2, c2, "", &st.input)
-                .map_err(xlsx_error)?;
+            ws.merge_range(r, c, r2, c2, "", &st.input)?;
         }
+        let row = report.values.get(path);
         if is_computed(path, kind) {
             let i = index.unwrap_or(0);
             // What the formula gives in the workbook: a 总计 sums the row as written.
-            let value = match (kind, report.values.get(path)) {
+            let value = match (kind, row) {
                 (Kind::Total, Some(Values::Row { values, .. })) => {
-                    Some(values.iter().map(|v| i128::from(*v)).sum())
+                    values.iter().map(|v| i128::from(*v)).sum()
                 }
-                _ => computed.rows.get(path).and_then(|row| row.get(i)).copied(),
+                _ => computed.rows[path][i],
             };
-            let given = match report.values.get(path) {
+            let given = match row {
                 Some(Values::Row {
                     values,
                     given_total,
                 }) => values.get(i).copied().or(*given_total),
                 _ => None,
             };
-            if given.is_some() && given.map(i128::from) != value {
+            if let Some(v) = given.filter(|v| i128::from(*v) != value) {
                 // A total written wrong stays as written, to be checked when read back.
-                let v = given.unwrap_or_default();
                 write_int(ws, r, c, v, &st.input, sheet)?;
-                add_validation(ws, r, c, r2, c2, kind).map_err(xlsx_error)?;
+                add_validation(ws, r, c, r2, c2, kind)?;
                 continue;
             }
             let formula = formula_of(&cells, report.edition, path, i, kind)
-                .ok_or_else(|| format!("表{} 的公式无法生成", t.number))?;
-            let f = Formula::new(format!("={formula}"))
-                .set_result(value.unwrap_or_default().to_string());
-            ws.write_formula_with_format(r, c, f, &st.computed)
-                .map_err(xlsx_error)?;
-            let total_given = matches!(
-                report.values.get(path),
-                Some(Values::Row {
-                    given_total: Some(_),
-                    ..
-                })
-            );
-            if kind == Kind::Total && total_given {
-                memo.push(("total", path.to_string()));
-            }
-            if path == "applications.total" && i == 0 && report.values.contains_key(path) {
-                memo.push(("row", path.to_string()));
-            }
+                .ok_or_else(|| WriteError::Data(format!("表{} 的公式无法生成", t.number)))?;
+            let f = Formula::new(format!("={formula}")).set_result(value.to_string());
+            ws.write_formula_with_format(r, c, f, &st.computed)?;
             continue;
         }
-        match (report.values.get(path), index) {
+        match (row, index) {
             (Some(Values::Row { values, .. }), Some(i)) => {
                 write_int(ws, r, c, values[i], &st.input, sheet)?;
             }
@@ -370,49 +349,33 @@ fn write_table(
                     .ok()
                     .filter(|v| format!("{v:.decimals$}") == *m);
                 match exact {
-                    Some(v) => ws.write_number_with_format(r, c, v, &st.money(decimals)),
+                    Some(v) => ws.write_number_with_format(r, c, v, &st.money(decimals))?,
                     // More digits than a spreadsheet number keeps: kept as text.
-                    None => ws.write_string_with_format(r, c, m, &st.input),
-                }
-                .map_err(xlsx_error)?;
+                    None => ws.write_string_with_format(r, c, m, &st.input)?,
+                };
             }
             _ => {
-                ws.write_blank(r, c, &st.input).map_err(xlsx_error)?;
+                ws.write_blank(r, c, &st.input)?;
             }
         }
-        add_validation(ws, r, c, r2, c2, kind).map_err(xlsx_error)?;
+        add_validation(ws, r, c, r2, c2, kind)?;
     }
     ws.protect();
     Ok(())
 }
 
-fn write_int(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u16,
-    v: i64,
-    fmt: &Format,
-    sheet: &str,
-) -> Result<(), String> {
+fn write_int(ws: &mut Worksheet, r: u32, c: u16, v: i64, fmt: &Format, sheet: &str) -> Written {
     if !(-EXACT_INT..=EXACT_INT).contains(&v) {
-        return Err(format!(
+        return Err(WriteError::Data(format!(
             "{sheet}!{}：数值 {v} 超出电子表格能准确保存的范围（15 位数字），未生成工作簿",
             cell_ref(r, c)
-        ));
+        )));
     }
-    ws.write_number_with_format(r, c, v as f64, fmt)
-        .map_err(xlsx_error)?;
+    ws.write_number_with_format(r, c, v as f64, fmt)?;
     Ok(())
 }
 
-fn add_validation(
-    ws: &mut Worksheet,
-    r: u32,
-    c: u16,
-    r2: u32,
-    c2: u16,
-    kind: Kind,
-) -> Result<(), XlsxError> {
+fn add_validation(ws: &mut Worksheet, r: u32, c: u16, r2: u32, c2: u16, kind: Kind) -> Written {
     let dv = match kind {
         Kind::Count | Kind::Total => DataValidation::new()
             .allow_whole_number(DataValidationRule::GreaterThanOrEqualTo(0))
@@ -428,7 +391,7 @@ fn add_validation(
     Ok(())
 }
 
-fn write_text(ws: &mut Worksheet, report: &Report, st: &Styles) -> Result<(), XlsxError> {
+fn write_text(ws: &mut Worksheet, report: &Report, st: &Styles) -> Written {
     ws.set_name(TEXT)?;
     for (c, (h, w)) in [
         ("部分", 24.0),
@@ -486,13 +449,25 @@ fn write_text(ws: &mut Worksheet, report: &Report, st: &Styles) -> Result<(), Xl
     Ok(())
 }
 
-fn write_memo(ws: &mut Worksheet, memo: &[(&'static str, String)]) -> Result<(), XlsxError> {
+/// The hidden sheet: which 总计 the data file wrote out (the formulas show them all).
+fn write_memo(ws: &mut Worksheet, report: &Report) -> Written {
     ws.set_name(MEMO)?;
     ws.write_string(0, 0, MEMO_MARK)?;
     ws.write_number(0, 1, MEMO_VERSION)?;
-    for (i, (kind, path)) in memo.iter().enumerate() {
-        ws.write_string(i as u32 + 1, 0, *kind)?;
-        ws.write_string(i as u32 + 1, 1, path)?;
+    let mut r = 1;
+    for (path, v) in &report.values {
+        let Values::Row { given_total, .. } = v else {
+            continue;
+        };
+        let kinds = [
+            (path == COMPUTED_ROW).then_some(MEMO_ROW),
+            given_total.is_some().then_some(MEMO_TOTAL),
+        ];
+        for kind in kinds.into_iter().flatten() {
+            ws.write_string(r, 0, kind)?;
+            ws.write_string(r, 1, path)?;
+            r += 1;
+        }
     }
     ws.set_hidden(true);
     ws.protect();
