@@ -170,6 +170,15 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// A hint in the words of where the value was written: a text file, or a workbook cell
+/// (a clerk typing into a cell has no quotes or YAML syntax to fix).
+fn hint_for(node: &Node, text_file: Option<&str>, cell: &str) -> Option<String> {
+    match node.pos.sheet {
+        Some(_) => Some(cell.to_string()),
+        None => text_file.map(str::to_string),
+    }
+}
+
 fn number_text(s: &str) -> bool {
     let s = s.trim();
     !s.is_empty() && s.parse::<f64>().is_ok()
@@ -246,7 +255,11 @@ impl Decoder {
                 node.pos,
                 format!("“{path}” 不是有效日期：{s}"),
             )
-            .hint = Some("日期写作 YYYY-MM-DD，如 2021-01-20".into());
+            .hint = hint_for(
+                node,
+                Some("日期写作 YYYY-MM-DD，如 2021-01-20"),
+                "在单元格中输入日期（如 2021-01-20），不要写成文字",
+            );
         }
         date
     }
@@ -276,7 +289,11 @@ impl Decoder {
             Value::Scalar(Scalar::Str(s)) => Some((
                 "not-a-number",
                 format!("“{path}” 应为整数，实为文本 “{s}”"),
-                number_text(s).then(|| "去掉引号，直接写数字".to_string()),
+                hint_for(
+                    node,
+                    number_text(s).then_some("去掉引号，直接写数字"),
+                    "在单元格中填数字（不要带单位、空格或引号）",
+                ),
             )),
             Value::Scalar(Scalar::Null) => Some((
                 "not-a-number",
@@ -317,8 +334,10 @@ impl Decoder {
             node.pos,
             format!("“{path}” 不是有效金额：{raw}"),
         );
-        d.hint = Some(
-            "金额写作非负的十进制数，如 96171.6 或 \"0\"（不用千位分隔符、不用科学计数法）".into(),
+        d.hint = hint_for(
+            node,
+            Some("金额写作非负的十进制数，如 96171.6 或 \"0\"（不用千位分隔符、不用科学计数法）"),
+            "金额填不小于 0 的数，如 96171.6",
         );
         None
     }

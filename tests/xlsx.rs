@@ -396,6 +396,8 @@ fn text_in_a_number_cell_names_the_sheet_and_cell() {
     assert_eq!(d["cell"], "表三!E12", "{d}");
     assert_eq!(d["path"], "applications.refused.third_party_rights[1]");
     assert!(d["message"].as_str().unwrap().contains("三十"), "{d}");
+    // The hint speaks of cells, not of a text file's quotes.
+    assert!(d["hint"].as_str().unwrap().contains("单元格"), "{d}");
     assert!(d["line"].is_null());
     // The text output names the cell too.
     let o = run(&["check", bad.to_str().unwrap()]);
@@ -466,7 +468,7 @@ fn a_date_typed_as_text_is_an_error_at_its_cell() {
     assert_eq!(c.code, 1);
     let d = c.one("date");
     assert_eq!(d["cell"], "基本信息!B7", "{d}");
-    assert!(d["hint"].as_str().unwrap().contains("日期"), "{d}");
+    assert!(d["hint"].as_str().unwrap().contains("在单元格中输入日期"), "{d}");
 }
 
 #[test]

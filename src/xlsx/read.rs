@@ -230,11 +230,8 @@ pub fn read_bytes(bytes: Vec<u8>) -> Result<Decoded, ReadError> {
             .iter()
             .any(|k| d.path == *k || d.path.starts_with(&format!("{k}.")))
     });
-    for d in &mut decoded.diags {
-        workbook_hint(d);
-        if d.rule == "missing-key" {
-            place_missing(d, &rd.info_cells);
-        }
+    for d in decoded.diags.iter_mut().filter(|d| d.rule == "missing-key") {
+        place_missing(d, &rd.info_cells);
     }
     rd.diags.append(&mut decoded.diags);
     decoded.diags = rd.diags;
@@ -258,20 +255,6 @@ fn place_missing(d: &mut Diagnostic, info_cells: &HashMap<&'static str, Pos>) {
         d.message = format!("{TEXT} 中没有 “{name}” 的内容");
         d.hint = Some("在 A 列选择这一部分，在 D 列写正文".into());
     }
-}
-
-/// Hints written for text files, said again for a workbook.
-fn workbook_hint(d: &mut Diagnostic) {
-    let hint = match d.rule {
-        "date" => "在单元格中输入日期（如 2021-01-20），不要写成文字",
-        "not-a-number" | "type" if d.cell.as_deref().is_some_and(|c| !c.starts_with(TEXT)) => {
-            "在单元格中填数字（不要带单位、空格或引号）"
-        }
-        "fractional" => "数量只能是整数",
-        "money" => "金额填不小于 0 的数，如 96171.6",
-        _ => return,
-    };
-    d.hint = Some(hint.to_string());
 }
 
 fn read_info(
