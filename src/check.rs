@@ -37,6 +37,9 @@ pub fn read_str(text: &str, format: Format) -> Decoded {
     }
 }
 
+/// The report file types, as named in messages.
+pub const FILE_TYPES: &str = ".yaml、.yml、.json、.toml、.xlsx";
+
 /// Whether a file is a report by its extension (.yaml .yml .json .toml .xlsx), leaving
 /// out the lock files office programs keep beside an open workbook (`~$report.xlsx`).
 pub fn is_report_file(path: &Path) -> bool {
@@ -58,7 +61,7 @@ pub fn read_file(path: &Path) -> Result<Decoded, ReadError> {
     }
     let format = Format::from_path(path).ok_or_else(|| {
         ReadError(format!(
-            "{}：无法识别的文件类型（应为 .yaml、.yml、.json、.toml 或 .xlsx）",
+            "{}：无法识别的文件类型（应为 {FILE_TYPES} 之一）",
             path.display()
         ))
     })?;

@@ -531,8 +531,9 @@ fn run_init(
         Some(t) => t,
         None => {
             eprintln!(
-                "{}：无法识别的文件类型（应为 .yaml、.yml、.json、.toml 或 .xlsx）",
-                path.display()
+                "{}：无法识别的文件类型（应为 {} 之一）",
+                path.display(),
+                check::FILE_TYPES
             );
             return ExitCode::from(2);
         }

@@ -106,8 +106,9 @@ fn plan(inputs: &[PathBuf], out_dir: Option<&Path>, outputs: Outputs) -> Result<
                 .map_err(|e| format!("{}：无法读取文件夹：{e}", input.display()))?;
             if found.is_empty() {
                 return Err(format!(
-                    "{}：文件夹中没有报告文件（.yaml、.yml、.json、.toml、.xlsx）",
-                    input.display()
+                    "{}：文件夹中没有报告文件（{}）",
+                    input.display(),
+                    check::FILE_TYPES
                 ));
             }
             for (path, rel) in found {
