@@ -318,6 +318,52 @@ fn init_writes_the_form_with_locked_labels_validation_and_live_totals() {
             three.contains(&format!("<mergeCell ref=\"A7:A{}\"/>", 7 + result_rows - 1)),
             "{three}"
         );
+        // Input cells are shaded (the light fill), formula cells are not input-shaded.
+        let fill: usize = xf
+            .split("fillId=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let fills = styles.split("<fills").nth(1).unwrap();
+        assert!(
+            fills
+                .split("<fill>")
+                .nth(fill + 1)
+                .unwrap()
+                .contains("FFF7D6"),
+            "{fills}"
+        );
+        // 表二: the 2019 本年增/减 takes negative numbers, money takes decimals, counts ≥ 0.
+        let two = part(&path, "xl/worksheets/sheet2.xml");
+        let validation = |cell: &str| {
+            let at = two
+                .find(&format!("sqref=\"{cell}"))
+                .unwrap_or_else(|| panic!("no validation on {cell}"));
+            let start = two[..at].rfind("<dataValidation ").unwrap();
+            two[start..start + two[start..].find("</dataValidation>").unwrap()].to_string()
+        };
+        if edition == "2019" {
+            let change = validation("C8"); // 行政许可 · 本年增/减
+            assert!(
+                change.contains("type=\"whole\"")
+                    && change.contains("<formula1>-2147483648</formula1>"),
+                "{change}"
+            );
+            let amount = validation("C19"); // 政府集中采购 · 采购总金额
+            assert!(amount.contains("type=\"decimal\""), "{amount}");
+            let count = validation("B8"); // 行政许可 · 上一年项目数量
+            assert!(
+                count.contains("greaterThanOrEqual") && count.contains("<formula1>0</formula1>"),
+                "{count}"
+            );
+        } else {
+            let fees = validation("B15"); // 行政事业性收费 · 本年收费金额
+            assert!(fees.contains("type=\"decimal\""), "{fees}");
+        }
         let text = part(&path, "xl/worksheets/sheet5.xml");
         assert!(text.contains("<dataValidation "), "{text}");
     }
@@ -468,7 +514,10 @@ fn a_date_typed_as_text_is_an_error_at_its_cell() {
     assert_eq!(c.code, 1);
     let d = c.one("date");
     assert_eq!(d["cell"], "基本信息!B7", "{d}");
-    assert!(d["hint"].as_str().unwrap().contains("在单元格中输入日期"), "{d}");
+    assert!(
+        d["hint"].as_str().unwrap().contains("在单元格中输入日期"),
+        "{d}"
+    );
 }
 
 #[test]
