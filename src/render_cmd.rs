@@ -530,13 +530,14 @@ fn in_worker_processes(
         for worker in started {
             scope.spawn(|| {
                 let mut worker = Some(worker);
-                while let Some((i, job)) = queue.take() {
-                    let answer = worker.as_mut().and_then(|w| w.render(job));
-                    let outcome = answer.unwrap_or_else(|| {
+                // A worker that cannot be replaced leaves its share to the others.
+                while let Some(w) = worker.as_mut() {
+                    let Some((i, job)) = queue.take() else { break };
+                    let outcome = w.render(job).unwrap_or_else(|| {
                         // The worker died on this document: it alone fails; a new
                         // worker takes the next one.
-                        if let Some(w) = worker.take() {
-                            w.finish();
+                        if let Some(dead) = worker.take() {
+                            dead.finish();
                         }
                         worker = Worker::spawn(o).ok();
                         Outcome {
