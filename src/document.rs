@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::expr::Expander;
 use crate::layout::{self, Layout, Role};
 use crate::model::{Block, Report, Values};
+use crate::render::units;
 use crate::rules::{self, Computed};
 use crate::tables::{self, Content, RowRole, TableId, TableSpec};
 
@@ -89,13 +90,16 @@ pub enum DocBlock {
     /// A paragraph, indented two characters.
     Para {
         /// The text.
+        #[serde(serialize_with = "units::serialize")]
         text: String,
     },
     /// A paragraph opening with a run-in heading in 楷体: （一）标题。正文.
     Lead {
         /// The run-in heading, numbered and closed with 。.
+        #[serde(serialize_with = "units::serialize")]
         lead: String,
         /// The text following on the same line.
+        #[serde(serialize_with = "units::serialize")]
         text: String,
     },
     /// A table.
@@ -155,6 +159,7 @@ pub struct Document {
     /// Title.
     pub title: Title,
     /// Paragraphs before 一、.
+    #[serde(serialize_with = "units::serialize_all")]
     pub preamble: Vec<String>,
     /// 一、 to 六、.
     pub sections: Vec<Section>,

@@ -3,3 +3,5 @@
 pub mod docx;
 pub mod ooxml;
 pub mod pdf;
+pub mod plan;
+pub mod units;

@@ -6,11 +6,12 @@
 //! document date comes from the data, so the same input gives the same bytes.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Duration, Smart};
+use typst::foundations::{Bytes, Datetime, Duration, NativeElement, Selector, Smart};
+use typst::introspection::MetadataElem;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook, FontWeight};
 use typst::utils::LazyHash;
@@ -18,9 +19,10 @@ use typst::{Library, LibraryExt, World};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards};
 
-use crate::document::{CLOSING, Document, OPENING};
+use crate::document::{CLOSING, DocBlock, Document, Grid, OPENING};
 use crate::fonts::FontSet;
 use crate::layout::{self, Layout, Role};
+use crate::render::plan::{self, Plan, TableMetrics};
 
 /// The template, compiled into the binary.
 pub const TEMPLATE: &str = include_str!("../../templates/report.typ");
@@ -128,12 +130,18 @@ struct TemplateData<'a> {
     punct: HashMap<&'static str, &'static str>,
     attach: bool,
     doc: &'a Document,
+    /// Set to have the template measure these tables instead of drawing the document.
+    metrics: Option<Vec<&'a Grid>>,
+    /// For each table of the document, its plan for every line it may start on.
+    plans: Vec<Vec<Plan>>,
 }
 
 /// A PDF renderer: fonts and template are loaded once and reused for every document.
 pub struct PdfRenderer {
     world: ReportWorld,
     layout: Layout,
+    /// Table heights by form ([`plan::form_key`]), measured once with these fonts.
+    metrics: Mutex<HashMap<String, Arc<TableMetrics>>>,
 }
 
 /// Rendering failed (a template or export error: a bug, or an impossible standard).
@@ -186,6 +194,7 @@ impl PdfRenderer {
                 files: Mutex::new(HashMap::new()),
             },
             layout: layout::gbt9704(),
+            metrics: Mutex::new(HashMap::new()),
         }
     }
 
@@ -195,7 +204,71 @@ impl PdfRenderer {
         doc: &Document,
         source_json: Option<&str>,
     ) -> Result<PagedDocument, RenderError> {
-        let data = TemplateData {
+        let tables: Vec<&Grid> = doc
+            .sections
+            .iter()
+            .filter_map(|s| match s.blocks.as_slice() {
+                [DocBlock::Table(g)] => Some(g),
+                _ => None,
+            })
+            .collect();
+        let metrics = self.table_metrics(doc, &tables)?;
+        let plans = tables
+            .iter()
+            .zip(&metrics)
+            .map(|(g, m)| plan::plans(g, m, &self.layout))
+            .collect();
+        self.typeset(
+            &TemplateData {
+                attach: source_json.is_some(),
+                plans,
+                ..self.data(doc, None)
+            },
+            source_json,
+        )
+    }
+
+    /// The metrics of each table, measured by the template for the forms not seen before.
+    fn table_metrics(
+        &self,
+        doc: &Document,
+        tables: &[&Grid],
+    ) -> Result<Vec<Arc<TableMetrics>>, RenderError> {
+        let keys: Vec<String> = tables.iter().map(|g| plan::form_key(g)).collect();
+        let mut missing: Vec<(&String, &Grid)> = Vec::new();
+        {
+            let known = self.metrics.lock().expect("metrics lock");
+            for (key, g) in keys.iter().zip(tables) {
+                if !known.contains_key(key) && !missing.iter().any(|(k, _)| *k == key) {
+                    missing.push((key, g));
+                }
+            }
+        }
+        if !missing.is_empty() {
+            let grids = missing.iter().map(|(_, g)| *g).collect();
+            let paged = self.typeset(&self.data(doc, Some(grids)), None)?;
+            let found = paged
+                .introspector()
+                .elements()
+                .query_first(&Selector::Elem(MetadataElem::ELEM, None))
+                .and_then(|c| c.to_packed::<MetadataElem>().map(|m| m.value.clone()));
+            let measured: Vec<TableMetrics> = found
+                .and_then(|v| serde_json::to_value(v).ok())
+                .and_then(|v| serde_json::from_value(v).ok())
+                .filter(|m: &Vec<TableMetrics>| m.len() == missing.len())
+                .ok_or_else(|| RenderError("排版失败：表格高度未能测量".into()))?;
+            let mut known = self.metrics.lock().expect("metrics lock");
+            for ((key, _), m) in missing.into_iter().zip(measured) {
+                known.insert(key.clone(), Arc::new(m));
+            }
+        }
+        let known = self.metrics.lock().expect("metrics lock");
+        Ok(keys.iter().map(|k| known[k].clone()).collect())
+    }
+
+    /// What the template reads for `doc`, with no plans yet.
+    fn data<'a>(&'a self, doc: &'a Document, metrics: Option<Vec<&'a Grid>>) -> TemplateData<'a> {
+        TemplateData {
             layout: &self.layout,
             fonts: Role::ALL
                 .iter()
@@ -212,10 +285,20 @@ impl PdfRenderer {
                 })
                 .collect(),
             punct: HashMap::from([("opening", OPENING), ("closing", CLOSING)]),
-            attach: source_json.is_some(),
+            attach: false,
             doc,
-        };
-        let json = serde_json::to_vec(&data).map_err(|e| RenderError(e.to_string()))?;
+            metrics,
+            plans: Vec::new(),
+        }
+    }
+
+    /// Runs the template on `data`.
+    fn typeset(
+        &self,
+        data: &TemplateData,
+        source_json: Option<&str>,
+    ) -> Result<PagedDocument, RenderError> {
+        let json = serde_json::to_vec(data).map_err(|e| RenderError(e.to_string()))?;
         {
             let mut files = self.world.files.lock().expect("files lock");
             files.insert(file_id("/data.json"), Bytes::new(json));
