@@ -746,3 +746,40 @@ fn a_table_continued_on_the_next_page_repeats_its_header_and_merged_label() {
         );
     }
 }
+
+/// The grid walk measures paragraphs with empty boxes in place of the
+/// one-character boxes (for speed): the template, told to verify, measures each
+/// paragraph both ways and fails on any difference. Paragraphs of every kind:
+/// the examples, synthetic reports, and text that is all punctuation units.
+#[test]
+fn the_grid_walk_measures_paragraphs_as_they_are_drawn() {
+    use nianbao::fonts::{FontOptions, FontSet};
+    use nianbao::model::Block;
+    use nianbao::render::pdf::PdfRenderer;
+    let fonts = FontSet::discover(&FontOptions::default()).expect("fonts");
+    let renderer = PdfRenderer::new(&fonts);
+    let mut reports: Vec<_> = ["xiayi-2020.yaml", "qinghe-2022.yaml", "qinghe-2023.yaml"]
+        .iter()
+        .map(|n| read_file(&example(n)).unwrap().report.unwrap())
+        .collect();
+    reports.extend((0..4).map(nianbao::synth::report));
+    let mut marks = reports[0].clone();
+    let units = "“《条例》”。（一）、“A1”；《2020年》！0370-1234567，".repeat(9);
+    marks.preamble = Some(units.clone());
+    for block in marks.overview.iter_mut().chain(&mut marks.problems) {
+        match block {
+            Block::Text(t) => *t = units.clone(),
+            Block::Item { title, text, .. } => {
+                *title = units.chars().take(20).collect();
+                *text = units.clone();
+            }
+        }
+    }
+    reports.push(marks);
+    for r in &reports {
+        let doc = document::build(r).expect("build");
+        if let Err(e) = renderer.compile_verified(&doc) {
+            panic!("{}: {e}", r.organ);
+        }
+    }
+}

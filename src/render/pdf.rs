@@ -134,6 +134,8 @@ struct TemplateData<'a> {
     metrics: Option<Vec<&'a Grid>>,
     /// For each table of the document, its plan for every line it may start on.
     plans: Vec<Vec<Plan>>,
+    /// Have the template check that its measuring shortcuts agree with the real layout.
+    verify: bool,
 }
 
 /// A PDF renderer: fonts and template are loaded once and reused for every document.
@@ -204,6 +206,22 @@ impl PdfRenderer {
         doc: &Document,
         source_json: Option<&str>,
     ) -> Result<PagedDocument, RenderError> {
+        self.compile_with(doc, source_json, false)
+    }
+
+    /// Lays a document out with the template's self-checks on: each paragraph is
+    /// also measured as it is drawn, and must take the room the grid walk gave it.
+    /// For tests.
+    pub fn compile_verified(&self, doc: &Document) -> Result<PagedDocument, RenderError> {
+        self.compile_with(doc, None, true)
+    }
+
+    fn compile_with(
+        &self,
+        doc: &Document,
+        source_json: Option<&str>,
+        verify: bool,
+    ) -> Result<PagedDocument, RenderError> {
         let tables: Vec<&Grid> = doc
             .sections
             .iter()
@@ -222,6 +240,7 @@ impl PdfRenderer {
             &TemplateData {
                 attach: source_json.is_some(),
                 plans,
+                verify,
                 ..self.data(doc, None)
             },
             source_json,
@@ -289,6 +308,7 @@ impl PdfRenderer {
             doc,
             metrics,
             plans: Vec::new(),
+            verify: false,
         }
     }
 
