@@ -748,11 +748,13 @@ fn a_table_continued_on_the_next_page_repeats_its_header_and_merged_label() {
 }
 
 /// The grid walk measures paragraphs with empty boxes in place of the
-/// one-character boxes (for speed): the template, told to verify, measures each
-/// paragraph both ways and fails on any difference. Paragraphs of every kind:
-/// the examples, synthetic reports, and text that is all punctuation units.
+/// one-character boxes, and table rows are given the heights measured once per
+/// form (both for speed): the template, told to verify, measures each paragraph
+/// and each such table part both ways and fails on any difference. Paragraphs of
+/// every kind: the examples, synthetic reports, and text that is all punctuation
+/// units; tables of both editions.
 #[test]
-fn the_grid_walk_measures_paragraphs_as_they_are_drawn() {
+fn measuring_shortcuts_agree_with_the_layout() {
     use nianbao::fonts::{FontOptions, FontSet};
     use nianbao::model::Block;
     use nianbao::render::pdf::PdfRenderer;

@@ -134,6 +134,8 @@ struct TemplateData<'a> {
     metrics: Option<Vec<&'a Grid>>,
     /// For each table of the document, its plan for every line it may start on.
     plans: Vec<Vec<Plan>>,
+    /// For each table of the document, the measured height of each row, pt.
+    heights: Vec<&'a [f64]>,
     /// Have the template check that its measuring shortcuts agree with the real layout.
     verify: bool,
 }
@@ -210,8 +212,9 @@ impl PdfRenderer {
     }
 
     /// Lays a document out with the template's self-checks on: each paragraph is
-    /// also measured as it is drawn, and must take the room the grid walk gave it.
-    /// For tests.
+    /// also measured as it is drawn, and must take the room the grid walk gave it;
+    /// each table part whose rows are given their measured heights is also laid
+    /// out with rows Typst sizes itself, and must come out the same. For tests.
     pub fn compile_verified(&self, doc: &Document) -> Result<PagedDocument, RenderError> {
         self.compile_with(doc, None, true)
     }
@@ -240,6 +243,7 @@ impl PdfRenderer {
             &TemplateData {
                 attach: source_json.is_some(),
                 plans,
+                heights: metrics.iter().map(|m| m.rows.as_slice()).collect(),
                 verify,
                 ..self.data(doc, None)
             },
@@ -308,6 +312,7 @@ impl PdfRenderer {
             doc,
             metrics,
             plans: Vec::new(),
+            heights: Vec::new(),
             verify: false,
         }
     }

@@ -29,10 +29,12 @@ pub struct TableMetrics {
     pub merged: Vec<(usize, usize, f64)>,
 }
 
-/// Rows `from..to` of a table printed as one part, and that part's height in
-/// points with the header.
+/// Rows `from..to` of a table printed as one part, that part's height in
+/// points with the header, and whether its rows can be given their measured
+/// heights (no merged label taller than its rows, no number that could need a
+/// second line), which spares Typst measuring every cell before laying it out.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Part(pub usize, pub usize, pub f64);
+pub struct Part(pub usize, pub usize, pub f64, pub bool);
 
 /// The parts of a table in order; `None` is "nothing fits here: start on the
 /// next page".
@@ -54,6 +56,7 @@ pub fn form_key(grid: &Grid) -> String {
 struct Lengths {
     top: Abs,
     full: Abs,
+    width: Abs,
     line_pitch: Abs,
     lead: Abs,
 }
@@ -64,6 +67,7 @@ impl Lengths {
         Lengths {
             top: Abs::mm(layout.margin_top_mm),
             full: Abs::mm(layout.type_area_mm.1),
+            width: Abs::mm(layout.type_area_mm.0),
             line_pitch,
             lead: line_pitch - Abs::pt(layout.body_size_pt),
         }
@@ -97,6 +101,31 @@ pub fn plans(grid: &Grid, metrics: &TableMetrics, layout: &Layout) -> Vec<Plan> 
         .collect()
 }
 
+/// Whether every number of rows `from..to` surely fits its cell on one line (the
+/// heights were measured with a one-digit number): a digit or separator is
+/// taken as 0.6 em, wider than in any of the fonts.
+fn numbers_fit(grid: &Grid, l: &Lengths, from: usize, to: usize) -> bool {
+    let size = grid.size_pt;
+    let inset = grid.inset_pt;
+    let fixed: f64 = grid
+        .columns
+        .iter()
+        .flatten()
+        .map(|c| c * size + 2.0 * inset)
+        .sum();
+    let free_count = grid.columns.iter().filter(|c| c.is_none()).count().max(1);
+    let free = (l.width.to_pt() - fixed) / free_count as f64;
+    let column = |c: &Option<f64>| c.map_or(free, |c| c * size + 2.0 * inset);
+    grid.rows[from..to]
+        .iter()
+        .flatten()
+        .filter(|c| c.kind == CellKind::Number)
+        .all(|c| {
+            let room: f64 = grid.columns[c.x..c.x + c.colspan].iter().map(column).sum();
+            c.text().chars().count() as f64 * 0.6 * size <= room - 2.0 * inset
+        })
+}
+
 /// The parts of a table whose heading line starts at height `y` of the page.
 fn plan(grid: &Grid, m: &TableMetrics, l: &Lengths, y: Abs) -> Plan {
     let n = grid.rows.len();
@@ -104,15 +133,14 @@ fn plan(grid: &Grid, m: &TableMetrics, l: &Lengths, y: Abs) -> Plan {
     let rows: Vec<Abs> = m.rows.iter().map(|&h| Abs::pt(h)).collect();
     // The height of rows from..to with the header: a merged label taller than
     // its rows in the part makes them taller.
-    let part_h = |from: usize, to: usize| {
-        let extra = m
-            .merged
+    let extra = |from: usize, to: usize| {
+        m.merged
             .iter()
             .filter(|&&(a, b, _)| a < to && b > from)
             .map(|&(a, b, h)| Abs::pt(h) - sum(&rows[a.max(from)..b.min(to)]))
-            .fold(Abs::zero(), |a, b| if b > a { b } else { a });
-        head + sum(&rows[from..to]) + extra
+            .fold(Abs::zero(), |a, b| if b > a { b } else { a })
     };
+    let part_h = |from: usize, to: usize| head + sum(&rows[from..to]) + extra(from, to);
     let page = l.full - l.line_pitch - l.lead;
     // Room on this page below the heading line and one leading.
     let mut room = l.top + l.full - y - l.line_pitch - l.lead;
@@ -138,7 +166,8 @@ fn plan(grid: &Grid, m: &TableMetrics, l: &Lengths, y: Abs) -> Plan {
         } else {
             // A row taller than a page stands alone.
             let to = to.max(from + 1);
-            parts.push(Some(Part(from, to, part_h(from, to).to_pt())));
+            let fixed = extra(from, to) <= Abs::zero() && numbers_fit(grid, l, from, to);
+            parts.push(Some(Part(from, to, part_h(from, to).to_pt(), fixed)));
             from = to;
         }
         room = page;
@@ -187,7 +216,9 @@ mod tests {
     }
 
     fn parts(plan: &Plan) -> Vec<Option<(usize, usize)>> {
-        plan.iter().map(|p| p.map(|Part(a, b, _)| (a, b))).collect()
+        plan.iter()
+            .map(|p| p.map(|Part(a, b, ..)| (a, b)))
+            .collect()
     }
 
     #[test]
@@ -196,7 +227,7 @@ mod tests {
         let g = grid(&[CellKind::Number; 3]);
         let all = plans(&g, &metrics(&[20.0; 3]), &l);
         assert_eq!(all.len(), 22);
-        assert_eq!(all[0], vec![Some(Part(1, 4, 80.0))]);
+        assert_eq!(all[0], vec![Some(Part(1, 4, 80.0, true))]);
     }
 
     #[test]
@@ -251,7 +282,19 @@ mod tests {
         let g = grid(&[CellKind::Number; 2]);
         let mut m = metrics(&[20.0, 20.0]);
         m.merged.push((1, 3, 100.0));
-        assert_eq!(plans(&g, &m, &l)[0], vec![Some(Part(1, 3, 120.0))]);
+        assert_eq!(plans(&g, &m, &l)[0], vec![Some(Part(1, 3, 120.0, false))]);
+    }
+
+    #[test]
+    fn rows_keep_their_measured_heights_unless_a_number_may_need_two_lines() {
+        let l = layout::gbt9704();
+        let mut g = grid(&[CellKind::Number; 2]);
+        g.columns = vec![Some(4.0)];
+        let m = metrics(&[20.0, 20.0]);
+        g.rows[1][0].words = vec!["1234".into()];
+        assert!(plans(&g, &m, &l)[0][0].unwrap().3);
+        g.rows[2][0].words = vec!["1,234,567".into()];
+        assert!(!plans(&g, &m, &l)[0][0].unwrap().3);
     }
 
     #[test]
