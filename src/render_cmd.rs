@@ -7,8 +7,9 @@
 //! fed one input at a time over a pipe): Typst's caches are global and locked, and
 //! two threads sharing them gain 1.5x on two cores where two processes gain 1.95x.
 //! A worker that dies takes only its current document with it. Each worker runs
-//! Typst's thread pool with one thread (`RAYON_NUM_THREADS=1`, unless set):
-//! with a worker per core, more threads only contend (−5 % per 100 reports).
+//! Typst's thread pool with the cores the workers leave (`RAYON_NUM_THREADS`,
+//! unless set; one thread with a worker per core, where more threads only
+//! contend: −5 % per 100 reports).
 
 use std::io::{BufRead, BufReader, IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -446,7 +447,8 @@ struct Worker {
 }
 
 impl Worker {
-    fn spawn(o: &Options) -> std::io::Result<Worker> {
+    /// A worker whose Typst thread pool has `pool` threads.
+    fn spawn(o: &Options, pool: usize) -> std::io::Result<Worker> {
         let exe = std::env::current_exe()?;
         let mut to = Vec::new();
         if o.outputs.pdf {
@@ -470,10 +472,11 @@ impl Worker {
         if o.force {
             cmd.arg("--force");
         }
-        // One worker per core: Typst's own thread pool (pages laid out and
-        // exported in parallel) would only make the workers take turns.
+        // Typst's own thread pool (pages laid out and exported in parallel) gets
+        // the cores the workers leave: with a worker per core, more threads would
+        // only make the workers take turns.
         if std::env::var_os("RAYON_NUM_THREADS").is_none() {
-            cmd.env("RAYON_NUM_THREADS", "1");
+            cmd.env("RAYON_NUM_THREADS", pool.to_string());
         }
         let mut child = cmd
             .stdin(Stdio::piped())
@@ -522,9 +525,11 @@ fn in_worker_processes(
     {
         return None;
     }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let pool = (cores / workers).max(1);
     let mut started = Vec::new();
     for _ in 0..workers {
-        match Worker::spawn(o) {
+        match Worker::spawn(o, pool) {
             Ok(w) => started.push(w),
             Err(_) => {
                 started.into_iter().for_each(Worker::finish);
@@ -546,7 +551,7 @@ fn in_worker_processes(
                         if let Some(dead) = worker.take() {
                             dead.finish();
                         }
-                        worker = Worker::spawn(o).ok();
+                        worker = Worker::spawn(o, pool).ok();
                         Outcome {
                             written: Vec::new(),
                             diags: String::new(),
