@@ -170,6 +170,19 @@ fn assert_no_diagnostic(c: &Checked, field: &str, prefix: &str) {
     );
 }
 
+/// The content of a cell holding `text` as an inline string (what Excel writes when
+/// a user types text), for [`set_cell`].
+fn text_cell(text: &str) -> String {
+    format!(" t=\"inlineStr\"><is><t>{text}</t></is>")
+}
+
+/// `check --format json` of the 2023 example's workbook with one part edited.
+fn check_damaged(part: &str, edit: impl Fn(&str) -> String) -> Checked {
+    let dir = tempfile::tempdir().unwrap();
+    let book = workbook(dir.path(), "qinghe-2023");
+    check_json(&damage(&book, part, edit))
+}
+
 fn check_json(path: &Path) -> Checked {
     let o = run(&["check", "--format", "json", path.to_str().unwrap()]);
     let diags = serde_json::from_slice(&o.stdout)
@@ -415,12 +428,9 @@ fn a_folder_render_takes_workbooks_and_skips_lock_files() {
 
 #[test]
 fn a_renamed_sheet_is_named_with_a_hint() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "qinghe-2023");
-    let bad = damage(&book, "xl/workbook.xml", |x| {
+    let c = check_damaged("xl/workbook.xml", |x| {
         x.replace("name=\"表三\"", "name=\"Sheet3\"")
     });
-    let c = check_json(&bad);
     assert_eq!(c.code, 1);
     let d = c.one("sheet-missing");
     assert!(d["message"].as_str().unwrap().contains("表三"), "{d}");
@@ -434,7 +444,7 @@ fn text_in_a_number_cell_names_the_sheet_and_cell() {
     let dir = tempfile::tempdir().unwrap();
     let book = workbook(dir.path(), "qinghe-2023");
     let bad = damage(&book, "xl/worksheets/sheet3.xml", |x| {
-        set_cell(x, "E12", " t=\"inlineStr\"><is><t>三十</t></is>")
+        set_cell(x, "E12", &text_cell("三十"))
     });
     let c = check_json(&bad);
     assert_eq!(c.code, 1);
@@ -479,15 +489,12 @@ fn an_inserted_or_deleted_row_is_an_error_and_no_number_is_read_from_the_wrong_r
 
 #[test]
 fn moved_merged_cells_are_an_error() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "qinghe-2023");
-    let bad = damage(&book, "xl/worksheets/sheet3.xml", |x| {
+    let c = check_damaged("xl/worksheets/sheet3.xml", |x| {
         x.replace(
             "<mergeCell ref=\"B9:B16\"/>",
             "<mergeCell ref=\"B10:B17\"/>",
         )
     });
-    let c = check_json(&bad);
     assert_eq!(c.code, 1);
     let cells: Vec<&str> = c
         .rule("sheet-layout")
@@ -508,7 +515,7 @@ fn a_date_typed_as_text_is_an_error_at_its_cell() {
         "成文日期 is a date cell: {info}"
     );
     let bad = damage(&book, "xl/worksheets/sheet1.xml", |x| {
-        set_cell(x, "B7", " t=\"inlineStr\"><is><t>2021年1月15日</t></is>")
+        set_cell(x, "B7", &text_cell("2021年1月15日"))
     });
     let c = check_json(&bad);
     assert_eq!(c.code, 1);
@@ -692,15 +699,8 @@ fn libreoffice_opens_every_workbook_and_its_formulas_give_our_totals() {
 
 #[test]
 fn a_required_particular_left_empty_names_its_cell() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "qinghe-2023");
     // 机关名称 (基本信息 row 4) emptied.
-    let bad = damage(&book, "xl/worksheets/sheet1.xml", |x| {
-        let old = cell_xml(x, "B4").to_string();
-        let style = old.split("s=\"").nth(1).unwrap().split('"').next().unwrap();
-        x.replacen(&old, &format!("<c r=\"B4\" s=\"{style}\"/>"), 1)
-    });
-    let c = check_json(&bad);
+    let c = check_damaged("xl/worksheets/sheet1.xml", |x| set_cell(x, "B4", ">"));
     assert_eq!(c.code, 1);
     let d = c.one("missing-key");
     assert_eq!(d["cell"], "基本信息!B4", "{d}");
@@ -774,12 +774,9 @@ fn a_keyword_with_a_semicolon_is_refused_rather_than_split() {
 
 #[test]
 fn tables_of_the_other_edition_are_named_as_such() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = workbook(dir.path(), "qinghe-2023");
-    let bad = damage(&book, "xl/worksheets/sheet1.xml", |x| {
-        set_cell(x, "B2", " t=\"inlineStr\"><is><t>2019</t></is>")
+    let c = check_damaged("xl/worksheets/sheet1.xml", |x| {
+        set_cell(x, "B2", &text_cell("2019"))
     });
-    let c = check_json(&bad);
     assert_eq!(c.code, 1);
     let found = c.rule("sheet-edition");
     // 表二 and 表三 differ between the editions; 表四 is the same in both.
