@@ -465,18 +465,11 @@ fn libreoffice_gives_the_same_pages_and_22_lines_of_28() {
     }
     // A long text: a full page of body text holds 22 lines of 28 characters.
     let para = "政府信息公开工作进一步规范，".repeat(20);
-    let original = std::fs::read_to_string(example("xiayi-2020.yaml")).unwrap();
-    let text: String = original
-        .lines()
-        .map(|l| {
-            if l.starts_with("  - 2020年，县工信科技局") {
-                format!("  - {para}\n  - {para}\n  - {para}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text = replace_line(
+        "xiayi-2020.yaml",
+        "  - 2020年，县工信科技局",
+        &format!("  - {para}\n  - {para}\n  - {para}"),
+    );
     let input = lo.path().join("long.yaml");
     std::fs::write(&input, text).unwrap();
     let (dir, docx) = render(&input, &[]);

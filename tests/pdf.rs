@@ -313,18 +313,11 @@ fn two_hundred_characters_take_the_expected_lines_at_28_per_line() {
     body.pop();
     body.push('。');
     assert_eq!(body.chars().count(), 200);
-    let original = std::fs::read_to_string(example("xiayi-2020.yaml")).unwrap();
-    let text: String = original
-        .lines()
-        .map(|l| {
-            if l.starts_with("  - 2020年，县工信科技局") {
-                format!("  - {body}")
-            } else {
-                l.to_string()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
+    let text = replace_line(
+        "xiayi-2020.yaml",
+        "  - 2020年，县工信科技局",
+        &format!("  - {body}"),
+    );
     assert!(text.contains(&body));
     let (_dir, pdf, o) = render_text("lines.yaml", &text, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));

@@ -107,6 +107,21 @@ pub fn edit(example_name: &str, from: &str, to: &str) -> String {
     text.replacen(from, to, 1)
 }
 
+/// An example's text with the one line that starts with `start` replaced by `to`
+/// (which may be several lines).
+pub fn replace_line(example_name: &str, start: &str, to: &str) -> String {
+    let text = std::fs::read_to_string(example(example_name)).expect("read example");
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with(start)).count(),
+        1,
+        "one line of {example_name} must start with {start:?}"
+    );
+    text.lines()
+        .map(|l| if l.starts_with(start) { to } else { l })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Renders `input` into a fresh folder with the bundled fonts only and returns the
 /// folder and the output file with extension `ext` (which must have been written).
 pub fn render_to(input: &Path, ext: &str, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
