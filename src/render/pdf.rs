@@ -5,7 +5,7 @@
 //! [`FontSet`] registered under the role names, and there is no clock — the
 //! document date comes from the data, so the same input gives the same bytes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
@@ -126,8 +126,9 @@ impl World for ReportWorld {
 #[derive(Serialize)]
 struct TemplateData<'a> {
     layout: &'a Layout,
-    fonts: HashMap<&'static str, &'static str>,
-    punct: HashMap<&'static str, &'static str>,
+    /// The font family of each role, by the role's name: `body` → `nb-body`.
+    fonts: &'a BTreeMap<&'static str, &'static str>,
+    punct: Punct,
     attach: bool,
     doc: &'a Document,
     /// Set to have the template measure these tables instead of drawing the document.
@@ -140,10 +141,19 @@ struct TemplateData<'a> {
     verify: bool,
 }
 
+/// The punctuation the template keeps at full width.
+#[derive(Clone, Copy, Serialize)]
+struct Punct {
+    opening: &'static str,
+    closing: &'static str,
+}
+
 /// A PDF renderer: fonts and template are loaded once and reused for every document.
 pub struct PdfRenderer {
     world: ReportWorld,
     layout: Layout,
+    /// The font family of each role, as the template names the roles.
+    roles: BTreeMap<&'static str, &'static str>,
     /// Table heights by form ([`plan::form_key`]), measured once with these fonts.
     metrics: Mutex<HashMap<String, Arc<TableMetrics>>>,
 }
@@ -198,6 +208,10 @@ impl PdfRenderer {
                 files: Mutex::new(HashMap::new()),
             },
             layout: layout::gbt9704(),
+            roles: Role::ALL
+                .iter()
+                .map(|r| (r.family().trim_start_matches("nb-"), r.family()))
+                .collect(),
             metrics: Mutex::new(HashMap::new()),
         }
     }
@@ -245,7 +259,7 @@ impl PdfRenderer {
                 plans,
                 heights: metrics.iter().map(|m| m.rows.as_slice()).collect(),
                 verify,
-                ..self.data(doc, None)
+                ..self.data(doc)
             },
             source_json,
         )
@@ -258,59 +272,48 @@ impl PdfRenderer {
         tables: &[&Grid],
     ) -> Result<Vec<Arc<TableMetrics>>, RenderError> {
         let keys: Vec<String> = tables.iter().map(|g| plan::form_key(g)).collect();
+        let mut known = self.metrics.lock().expect("metrics lock");
         let mut missing: Vec<(&String, &Grid)> = Vec::new();
-        {
-            let known = self.metrics.lock().expect("metrics lock");
-            for (key, g) in keys.iter().zip(tables) {
-                if !known.contains_key(key) && !missing.iter().any(|(k, _)| *k == key) {
-                    missing.push((key, g));
-                }
+        for (key, g) in keys.iter().zip(tables) {
+            if !known.contains_key(key) && !missing.iter().any(|(k, _)| *k == key) {
+                missing.push((key, g));
             }
         }
         if !missing.is_empty() {
             let grids = missing.iter().map(|(_, g)| *g).collect();
-            let paged = self.typeset(&self.data(doc, Some(grids)), None)?;
-            let found = paged
+            let data = TemplateData {
+                metrics: Some(grids),
+                ..self.data(doc)
+            };
+            let paged = self.typeset(&data, None)?;
+            let measured: Vec<TableMetrics> = paged
                 .introspector()
                 .elements()
                 .query_first(&Selector::Elem(MetadataElem::ELEM, None))
-                .and_then(|c| c.to_packed::<MetadataElem>().map(|m| m.value.clone()));
-            let measured: Vec<TableMetrics> = found
+                .and_then(|c| c.to_packed::<MetadataElem>().map(|m| m.value.clone()))
                 .and_then(|v| serde_json::to_value(v).ok())
                 .and_then(|v| serde_json::from_value(v).ok())
                 .filter(|m: &Vec<TableMetrics>| m.len() == missing.len())
                 .ok_or_else(|| RenderError("排版失败：表格高度未能测量".into()))?;
-            let mut known = self.metrics.lock().expect("metrics lock");
             for ((key, _), m) in missing.into_iter().zip(measured) {
                 known.insert(key.clone(), Arc::new(m));
             }
         }
-        let known = self.metrics.lock().expect("metrics lock");
         Ok(keys.iter().map(|k| known[k].clone()).collect())
     }
 
-    /// What the template reads for `doc`, with no plans yet.
-    fn data<'a>(&'a self, doc: &'a Document, metrics: Option<Vec<&'a Grid>>) -> TemplateData<'a> {
+    /// What the template reads to draw `doc`, before its tables are planned.
+    fn data<'a>(&'a self, doc: &'a Document) -> TemplateData<'a> {
         TemplateData {
             layout: &self.layout,
-            fonts: Role::ALL
-                .iter()
-                .map(|r| {
-                    let key = match r {
-                        Role::Body => "body",
-                        Role::Heading => "heading",
-                        Role::Lead => "lead",
-                        Role::Title => "title",
-                        Role::PageNumber => "page-number",
-                        Role::Fallback => "fallback",
-                    };
-                    (key, r.family())
-                })
-                .collect(),
-            punct: HashMap::from([("opening", OPENING), ("closing", CLOSING)]),
+            fonts: &self.roles,
+            punct: Punct {
+                opening: OPENING,
+                closing: CLOSING,
+            },
             attach: false,
             doc,
-            metrics,
+            metrics: None,
             plans: Vec::new(),
             heights: Vec::new(),
             verify: false,
