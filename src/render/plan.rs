@@ -21,6 +21,8 @@ use crate::layout::Layout;
 /// The heights of a table form, in points, as the template measures them.
 #[derive(Clone, Debug, Deserialize, PartialEq)]
 pub struct TableMetrics {
+    /// Each column's width, cell padding included.
+    pub columns: Vec<f64>,
     /// The header rows together, drawn as a table.
     pub head: f64,
     /// Each row: its tallest cell that spans no other row (0 for header rows).
@@ -56,7 +58,6 @@ pub fn form_key(grid: &Grid) -> String {
 struct Lengths {
     top: Abs,
     full: Abs,
-    width: Abs,
     line_pitch: Abs,
     lead: Abs,
 }
@@ -67,7 +68,6 @@ impl Lengths {
         Lengths {
             top: Abs::mm(layout.margin_top_mm),
             full: Abs::mm(layout.type_area_mm.1),
-            width: Abs::mm(layout.type_area_mm.0),
             line_pitch,
             lead: line_pitch - Abs::pt(layout.body_size_pt),
         }
@@ -104,25 +104,15 @@ pub fn plans(grid: &Grid, metrics: &TableMetrics, layout: &Layout) -> Vec<Plan> 
 /// Whether every number of rows `from..to` surely fits its cell on one line (the
 /// heights were measured with a one-digit number): a digit or separator is
 /// taken as 0.6 em, wider than in any of the fonts.
-fn numbers_fit(grid: &Grid, l: &Lengths, from: usize, to: usize) -> bool {
-    let size = grid.size_pt;
-    let inset = grid.inset_pt;
-    let fixed: f64 = grid
-        .columns
-        .iter()
-        .flatten()
-        .map(|c| c * size + 2.0 * inset)
-        .sum();
-    let free_count = grid.columns.iter().filter(|c| c.is_none()).count().max(1);
-    let free = (l.width.to_pt() - fixed) / free_count as f64;
-    let column = |c: &Option<f64>| c.map_or(free, |c| c * size + 2.0 * inset);
+fn numbers_fit(grid: &Grid, m: &TableMetrics, from: usize, to: usize) -> bool {
     grid.rows[from..to]
         .iter()
         .flatten()
         .filter(|c| c.kind == CellKind::Number)
         .all(|c| {
-            let room: f64 = grid.columns[c.x..c.x + c.colspan].iter().map(column).sum();
-            c.text().chars().count() as f64 * 0.6 * size <= room - 2.0 * inset
+            let room: f64 =
+                m.columns[c.x..c.x + c.colspan].iter().sum::<f64>() - 2.0 * grid.inset_pt;
+            c.text().chars().count() as f64 * 0.6 * grid.size_pt <= room
         })
 }
 
@@ -166,7 +156,7 @@ fn plan(grid: &Grid, m: &TableMetrics, l: &Lengths, y: Abs) -> Plan {
         } else {
             // A row taller than a page stands alone.
             let to = to.max(from + 1);
-            let fixed = extra(from, to) <= Abs::zero() && numbers_fit(grid, l, from, to);
+            let fixed = extra(from, to) <= Abs::zero() && numbers_fit(grid, m, from, to);
             parts.push(Some(Part(from, to, part_h(from, to).to_pt(), fixed)));
             from = to;
         }
@@ -209,6 +199,7 @@ mod tests {
 
     fn metrics(rows: &[f64]) -> TableMetrics {
         TableMetrics {
+            columns: vec![442.2],
             head: 20.0,
             rows: std::iter::once(0.0).chain(rows.iter().copied()).collect(),
             merged: vec![],
@@ -289,8 +280,11 @@ mod tests {
     fn rows_keep_their_measured_heights_unless_a_number_may_need_two_lines() {
         let l = layout::gbt9704();
         let mut g = grid(&[CellKind::Number; 2]);
-        g.columns = vec![Some(4.0)];
-        let m = metrics(&[20.0, 20.0]);
+        // A column four characters of 10.5 pt wide, with 3 pt padding each side.
+        let m = TableMetrics {
+            columns: vec![48.0],
+            ..metrics(&[20.0, 20.0])
+        };
         g.rows[1][0].words = vec!["1234".into()];
         assert!(plans(&g, &m, &l)[0][0].unwrap().3);
         g.rows[2][0].words = vec!["1,234,567".into()];
