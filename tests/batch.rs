@@ -52,7 +52,7 @@ fn a_folder_is_rendered_in_parallel_keeping_relative_paths() {
     let input = dir.path().join("in");
     copy("xiayi-2020.yaml", &input.join("xiayi-2020.yaml"));
     copy("qinghe-2023.json", &input.join("city/qinghe-2023.json"));
-    copy("qinghe-2022.toml", &input.join("city/old/qinghe-2022.toml"));
+    copy("qinghe-2022.toml", &input.join("city/old/qinghe.2022.toml"));
     std::fs::write(input.join("notes.txt"), "not a report").unwrap();
     let out = dir.path().join("out");
     let o = render_folder(&input, &out, &["--jobs", "2"]);
@@ -60,8 +60,8 @@ fn a_folder_is_rendered_in_parallel_keeping_relative_paths() {
     assert_eq!(
         files_under(&out),
         [
-            "city/old/qinghe-2022.docx",
-            "city/old/qinghe-2022.pdf",
+            "city/old/qinghe.2022.docx",
+            "city/old/qinghe.2022.pdf",
             "city/qinghe-2023.docx",
             "city/qinghe-2023.pdf",
             "xiayi-2020.docx",
