@@ -354,8 +354,10 @@ struct Progress<'a> {
 
 impl Progress<'_> {
     fn start(&self, job: &Job) {
+        // The file's name: a long folder path would push it off a narrow terminal.
         if let Some(bar) = self.bar {
-            bar.set_message(display(&job.input));
+            let name = job.input.file_name().unwrap_or(job.input.as_os_str());
+            bar.set_message(name.to_string_lossy().into_owned());
         }
     }
 

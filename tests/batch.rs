@@ -317,3 +317,44 @@ fn worker_processes_and_threads_write_the_same_files() {
     }
     assert!(outputs[0] == outputs[1], "processes and threads differ");
 }
+
+/// On a terminal: a progress bar (done/total, rate, time left, the current file)
+/// on stderr in place of the per-file lines, and no bar with --quiet. The
+/// terminal is a pseudo-terminal from `script` (util-linux).
+#[test]
+fn a_terminal_gets_a_progress_bar_and_quiet_gets_none() {
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script (util-linux) not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    assert_eq!(code(&run(&["synth", "6", input.to_str().unwrap()])), 0);
+    let on_terminal = |extra: &str| {
+        let out = dir.path().join(format!("out{extra}"));
+        let command = format!(
+            "{} render {} -o {} --jobs 2 --no-system-fonts {extra}",
+            env!("CARGO_BIN_EXE_nianbao"),
+            input.display(),
+            out.display()
+        );
+        let o = Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", stdout(&o));
+        assert_eq!(files_under(&out).len(), 12);
+        stdout(&o)
+    };
+    let shown = on_terminal("");
+    assert!(shown.contains("/6 份") && shown.contains("剩余"), "{shown}");
+    assert!(shown.contains("report-0000"), "the current file: {shown}");
+    assert!(!shown.contains("已生成 "), "no per-file lines: {shown}");
+    assert!(shown.contains("6 份已生成，0 份失败"), "{shown}");
+    let quiet = on_terminal("-q");
+    assert!(
+        !quiet.contains("剩余") && !quiet.contains("/6 份"),
+        "{quiet}"
+    );
+    assert!(quiet.contains("6 份已生成，0 份失败"), "{quiet}");
+}
