@@ -430,6 +430,14 @@ pub(crate) fn count(diags: &[Diagnostic]) -> (usize, usize) {
     (errors, diags.len() - errors)
 }
 
+/// The start of the name of the temporary file [`write_atomically`] writes for
+/// `path`, in the same folder: hidden, and naming the file it will become (so that
+/// what a killed process left can be found and removed).
+pub(crate) fn temp_prefix(path: &Path) -> String {
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    format!(".{name}.nianbao-")
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same folder, so that
 /// no half-written file is ever left behind; refuses to replace a file unless `force`.
 pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
@@ -445,7 +453,7 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result
     };
     let fail = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
     let mut tmp = tempfile::Builder::new()
-        .prefix(".nianbao-")
+        .prefix(&temp_prefix(path))
         .tempfile_in(dir)
         .map_err(fail)?;
     tmp.write_all(bytes).map_err(fail)?;

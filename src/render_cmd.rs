@@ -6,7 +6,8 @@
 //! With more than one worker, the workers are processes (`nianbao render-worker`,
 //! fed one input at a time over a pipe): Typst's caches are global and locked, and
 //! two threads sharing them gain 1.5x on two cores where two processes gain 1.95x.
-//! A worker that dies takes only its current document with it. Each worker runs
+//! A worker that dies takes only its current document with it (its temporary
+//! files are removed: their names start with the output's). Each worker runs
 //! Typst's thread pool with the cores the workers leave (`RAYON_NUM_THREADS`,
 //! unless set; one thread with a worker per core, where more threads only
 //! contend: −5 % per 100 reports).
@@ -28,7 +29,7 @@ use nianbao::render::pdf::{PdfRenderer, Standard};
 use nianbao::tree::Format;
 use nianbao::write;
 
-use crate::{count, display, write_atomically};
+use crate::{count, display, temp_prefix, write_atomically};
 
 /// Typst's caches are trimmed every this many documents, keeping what the last
 /// `EVICT_AGE` trims saw in use (fonts, headings and table labels stay warm).
@@ -524,6 +525,31 @@ impl Worker {
 
 /// Renders the jobs in worker processes, one input at a time each. `None` if the
 /// processes cannot be started (the caller then uses threads).
+/// Removes the temporary files of a job's outputs that a worker killed while
+/// writing them left behind. Each output belongs to one job, so no other worker
+/// writes under these names.
+fn remove_temporary_files(job: &Job, outputs: Outputs) {
+    for (ext, wanted) in [("pdf", outputs.pdf), ("docx", outputs.docx)] {
+        if !wanted {
+            continue;
+        }
+        let path = job.output(ext);
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let prefix = temp_prefix(&path);
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            continue;
+        };
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
+}
+
 fn in_worker_processes(
     jobs: &[Job],
     o: &Options,
@@ -559,11 +585,12 @@ fn in_worker_processes(
                 while let Some(w) = worker.as_mut() {
                     let Some((i, job)) = queue.take() else { break };
                     let outcome = w.render(job).unwrap_or_else(|| {
-                        // The worker died on this document: it alone fails; a new
-                        // worker takes the next one.
+                        // The worker died on this document: it alone fails (what it
+                        // was writing is removed); a new worker takes the next one.
                         if let Some(dead) = worker.take() {
                             dead.finish();
                         }
+                        remove_temporary_files(job, o.outputs);
                         worker = Worker::spawn(o, pool).ok();
                         Outcome {
                             written: Vec::new(),
@@ -615,4 +642,41 @@ pub fn serve(o: Options) -> ExitCode {
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_temporary_files_of_the_job_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let touch = |name: &str| std::fs::write(dir.path().join(name), b"x").unwrap();
+        for name in [
+            ".a.pdf.nianbao-x1",
+            ".a.docx.nianbao-x2",
+            ".ab.pdf.nianbao-x3",
+            "a.pdf",
+            ".a.pdf",
+        ] {
+            touch(name);
+        }
+        let job = Job {
+            input: dir.path().join("a.yaml"),
+            stem: dir.path().join("a"),
+        };
+        remove_temporary_files(
+            &job,
+            Outputs {
+                pdf: true,
+                docx: true,
+            },
+        );
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".a.pdf", ".ab.pdf.nianbao-x3", "a.pdf"]);
+    }
 }

@@ -358,3 +358,54 @@ fn a_terminal_gets_a_progress_bar_and_quiet_gets_none() {
     );
     assert!(quiet.contains("6 份已生成，0 份失败"), "{quiet}");
 }
+
+/// A worker process that dies (here: killed) fails only the document it had; a new
+/// worker takes the rest, and the run ends with that one failure reported.
+#[test]
+fn a_worker_that_dies_fails_only_its_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    assert_eq!(code(&run(&["synth", "30", input.to_str().unwrap()])), 0);
+    let out = dir.path().join("out");
+    let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "render",
+            input.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--jobs",
+            "2",
+            "--no-system-fonts",
+            "-q",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Once the workers are at work, kill one of them.
+    let t = std::time::Instant::now();
+    while files_under(&out).is_empty() && t.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
+        .unwrap_or_default();
+    let Some(worker) = children.split_whitespace().next() else {
+        panic!("no worker process found");
+    };
+    let killed = Command::new("kill").args(["-9", worker]).status().unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    let err = stderr(&o);
+    assert_eq!(code(&o), 1, "{err}");
+    assert!(err.contains("29 份已生成，1 份失败"), "{err}");
+    assert!(err.contains("工作进程意外退出"), "{err}");
+    let files = files_under(&out);
+    assert_eq!(files.len(), 58, "{files:?}");
+    for f in files.iter().filter(|f| f.ends_with(".pdf")) {
+        let bytes = std::fs::read(out.join(f)).unwrap();
+        assert!(
+            bytes.trim_ascii_end().ends_with(b"%%EOF"),
+            "{f} is not complete"
+        );
+    }
+}
