@@ -6,15 +6,20 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-mod render_cmd;
+mod batch;
 
-use nianbao::check::{self, ReadError};
-use nianbao::diag::{self, Diagnostic, Severity};
-use nianbao::fonts::{FontOptions, FontSet};
-use nianbao::model::{Edition, Report};
-use nianbao::render::pdf::Standard;
-use nianbao::tree::Format;
-use nianbao::write;
+use nianbao_form::check;
+use nianbao_form::diag::{self, Diagnostic, Rule, Severity};
+use nianbao_form::error::LoadError;
+use nianbao_form::files::write_atomically;
+use nianbao_form::load;
+use nianbao_form::model::{Edition, Report};
+use nianbao_form::tree::Format;
+use nianbao_form::write;
+use nianbao_render::export::pdf::Standard;
+use nianbao_render::fonts::{FontOptions, FontSet};
+use nianbao_render::output::Output;
+use nianbao_render::pipeline;
 
 #[derive(Parser)]
 #[command(
@@ -59,7 +64,7 @@ enum Target {
 
 impl Target {
     fn from_path(path: &Path) -> Option<Target> {
-        if check::is_workbook(path) {
+        if load::is_workbook(path) {
             Some(Target::Workbook)
         } else {
             Format::from_path(path).map(Target::Text)
@@ -122,7 +127,7 @@ enum Command {
         /// 输出文件夹（默认：与输入文件相同；文件夹中的子路径保留）
         #[arg(short, long, value_name = "DIR")]
         output: Option<PathBuf>,
-        /// 输出格式，逗号分隔：pdf、docx
+        /// 输出格式，逗号分隔：pdf、docx（见 nianbao_render::output::Output）
         #[arg(long, value_delimiter = ',', default_value = "pdf,docx")]
         to: Vec<String>,
         /// PDF 标准：a-2b（默认，可长期保存）、a-3b（附带源数据）、ua-1（无障碍）、none
@@ -247,14 +252,16 @@ fn main() -> ExitCode {
                 eprintln!("--jobs 至少为 1");
                 return ExitCode::from(2);
             }
-            render_cmd::run(
+            batch::run(
                 &files,
-                render_cmd::Options {
+                batch::Options {
                     out_dir: output.as_deref(),
-                    outputs,
-                    standard,
+                    render: pipeline::Options {
+                        outputs,
+                        standard,
+                        force,
+                    },
                     fonts: font_options(font_dir, no_system_fonts),
-                    force,
                     jobs,
                     quiet,
                 },
@@ -272,12 +279,14 @@ fn main() -> ExitCode {
             else {
                 return ExitCode::from(2);
             };
-            render_cmd::serve(render_cmd::Options {
+            batch::serve(batch::Options {
                 out_dir: None,
-                outputs,
-                standard,
+                render: pipeline::Options {
+                    outputs,
+                    standard,
+                    force,
+                },
                 fonts: font_options(font_dir, no_system_fonts),
-                force,
                 jobs: Some(1),
                 quiet: true,
             })
@@ -289,7 +298,7 @@ fn main() -> ExitCode {
             }
             for i in 0..count {
                 let path = dir.join(format!("report-{i:05}.yaml"));
-                let text = write::to_string(&nianbao::synth::report(i), Format::Yaml);
+                let text = write::to_string(&nianbao_form::synth::report(i), Format::Yaml);
                 if let Err(e) = write_atomically(&path, text.as_bytes(), true) {
                     eprintln!("{e}");
                     return ExitCode::from(2);
@@ -313,22 +322,24 @@ fn main() -> ExitCode {
     }
 }
 
-/// The `--to` list of `render`.
-fn parse_outputs(to: &[String]) -> Option<render_cmd::Outputs> {
-    let mut outputs = render_cmd::Outputs {
-        pdf: false,
-        docx: false,
-    };
-    for format in to {
-        match format.trim() {
-            "pdf" => outputs.pdf = true,
-            "docx" => outputs.docx = true,
-            other => {
-                eprintln!("不支持的输出格式 “{other}”；可用：pdf、docx");
+/// The `--to` list of `render`: each output once, in [`Output::ALL`] order.
+fn parse_outputs(to: &[String]) -> Option<Vec<Output>> {
+    let mut outputs = Vec::new();
+    for name in to {
+        match Output::parse(name.trim()) {
+            Some(output) => outputs.push(output),
+            None => {
+                eprintln!(
+                    "不支持的输出格式 “{}”；可用：{}",
+                    name.trim(),
+                    Output::names()
+                );
                 return None;
             }
         }
     }
+    outputs.sort();
+    outputs.dedup();
     Some(outputs)
 }
 
@@ -353,20 +364,20 @@ fn run_check(
     let mut all: Vec<Diagnostic> = Vec::new();
     let mut summaries = Vec::new();
     let mut unreadable = false;
-    let mut read_error = |path: &Path, e: ReadError, all: &mut Vec<Diagnostic>| {
+    let mut read_error = |path: &Path, e: LoadError, all: &mut Vec<Diagnostic>| {
         unreadable = true;
         eprintln!("{e}");
-        all.push(Diagnostic::error("read", "", e.0).in_file(&display(path)));
+        all.push(Diagnostic::error(Rule::Read, "", e.to_string()).in_file(&display(path)));
     };
     let prev = match previous {
-        Some(p) => match check::read_file(p) {
+        Some(p) => match load::read_file(p) {
             Ok(d) => {
                 let diags = check::diagnostics(&d, None);
                 all.extend(diags.into_iter().map(|x| x.in_file(&display(p))));
                 if d.report.is_none() {
                     all.push(
                         Diagnostic::warning(
-                            "previous",
+                            Rule::Previous,
                             "",
                             "上一年度的报告有错误，无法进行跨年度核对（R6–R8）",
                         )
@@ -383,7 +394,7 @@ fn run_check(
         None => None,
     };
     for file in files {
-        match check::read_file(file) {
+        match load::read_file(file) {
             Ok(decoded) => {
                 let diags: Vec<Diagnostic> = check::diagnostics(&decoded, prev.as_ref())
                     .into_iter()
@@ -422,68 +433,17 @@ fn run_check(
     }
 }
 
-pub(crate) fn count(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+/// The numbers of errors and of warnings.
+fn count(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags.iter().filter(|d| d.is_error()).count();
     (errors, diags.len() - errors)
-}
-
-/// The start of the name of the temporary file [`write_atomically`] writes for
-/// `path`, in the same folder: hidden, and naming the file it will become (so that
-/// what a killed process left can be found and removed).
-pub(crate) fn temp_prefix(path: &Path) -> String {
-    let name = path.file_name().unwrap_or_default().to_string_lossy();
-    format!(".{name}.nianbao-")
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder, so that
-/// no half-written file is ever left behind; refuses to replace a file unless `force`.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
-    if !force && path.exists() {
-        return Err(format!(
-            "{} 已存在，未覆盖；如需覆盖请加 --force",
-            path.display()
-        ));
-    }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let fail = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix(path))
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    // A temporary file is created private (0600); the result is an ordinary document.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(fail)?;
-    }
-    if force {
-        tmp.persist(path).map_err(|e| fail(e.error))?;
-    } else {
-        tmp.persist_noclobber(path).map_err(|e| {
-            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                format!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
-            } else {
-                fail(e.error)
-            }
-        })?;
-    }
-    Ok(())
 }
 
 /// Writes a report file (never half-written; not over an existing file unless `force`).
 fn write_report(path: &Path, report: &Report, target: Target, force: bool) -> ExitCode {
     let bytes = match target {
         Target::Text(format) => write::to_string(report, format).into_bytes(),
-        Target::Workbook => match nianbao::xlsx::to_bytes(report) {
+        Target::Workbook => match nianbao_form::xlsx::to_bytes(report) {
             Ok(b) => b,
             Err(e) => {
                 eprintln!("{}：{e}", path.display());
@@ -541,7 +501,7 @@ fn run_init(
             eprintln!(
                 "{}：无法识别的文件类型（应为 {} 之一）",
                 path.display(),
-                check::FILE_TYPES
+                load::FILE_TYPES
             );
             return ExitCode::from(2);
         }
@@ -557,7 +517,7 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
         ConvertTo::Toml => Target::Text(Format::Toml),
         ConvertTo::Xlsx => Target::Workbook,
     };
-    let decoded = match check::read_file(file) {
+    let decoded = match load::read_file(file) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");

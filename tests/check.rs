@@ -36,16 +36,20 @@ fn r1_per_column_incoming_equals_handled_plus_carried_forward() {
     let text = edit(Y2021, "carried_forward:   [40,", "carried_forward:   [41,");
     let c = check_text("r.yaml", &text, &[]);
     assert_eq!(c.code, 1);
-    let r1 = c.rule("R1");
-    assert_eq!(r1.len(), 2, "自然人 and 总计 columns: {:#?}", c.diags);
-    let d = r1[0];
+    // One defect, one error: located at 结转下年度 (the 总计 column's failure is its
+    // consequence), with 新收 and 上年结转 offered as the other cells that would explain it.
+    assert_eq!(c.diags.len(), 1, "{:#?}", c.diags);
+    let d = c.one("R1");
     assert_eq!(d["path"], "applications.carried_forward[0]");
     assert_eq!(d["line"], c.line_of("carried_forward:"));
-    assert_eq!(d["place"], "表三 “自然人” 列");
-    assert_eq!(d["expected"], "2046");
-    assert_eq!(d["found"], "2047");
+    assert_eq!(d["place"], "表三 “四、结转下年度继续办理” 行 “自然人” 列");
+    assert_eq!(d["expected"], "40");
+    assert_eq!(d["found"], "41");
     assert_eq!(d["severity"], "error");
-    assert_eq!(r1[1]["place"], "表三 “总计” 列");
+    let message = d["message"].as_str().unwrap();
+    assert!(message.contains("多计 1"), "{message}");
+    assert!(message.contains("= 2046，但"), "{message}");
+    assert!(d["hint"].as_str().unwrap().contains("一、本年新收"), "{d}");
 }
 
 #[test]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use nianbao::render::ooxml::{Element, Part};
+use nianbao_render::export::ooxml::{Element, Part};
 
 fn render(input: &Path, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     render_to(input, "docx", extra)

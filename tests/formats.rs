@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
-use nianbao::check::{read_file, read_str};
-use nianbao::expr::Expander;
-use nianbao::model::{Block, Report, Values};
-use nianbao::tree::Format;
-use nianbao::write;
+use nianbao_form::expr::Expander;
+use nianbao_form::load::{read_file, read_str};
+use nianbao_form::model::{Block, Report, Values};
+use nianbao_form::tree::Format;
+use nianbao_form::write;
 
 const EXAMPLES: [&str; 3] = ["xiayi-2020", "qinghe-2022", "qinghe-2023"];
 
@@ -120,7 +120,7 @@ fn user_text_survives_every_format_literally() {
 #[test]
 fn expressions_expand_to_the_table_values() {
     let r = report(&example("qinghe-2023.yaml"));
-    let x = Expander::new(&r);
+    let x = Expander::new(&r, &nianbao_form::rules::compute(&r));
     let Block::Item { text, .. } = &r.overview[2] else {
         panic!("overview[2] is the 依申请公开 item");
     };

@@ -3,8 +3,8 @@
 mod common;
 
 use common::*;
-use nianbao::model::Edition;
-use nianbao::tables::{Content, RowRole, tables};
+use nianbao_form::model::Edition;
+use nianbao_form::tables::{Content, RowRole, tables};
 
 #[test]
 fn init_writes_a_file_that_passes_check_for_both_editions_and_all_formats() {

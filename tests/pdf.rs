@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use nianbao::check::read_file;
-use nianbao::document::{self, DocBlock};
-use nianbao::tables::{Content, tables};
+use nianbao_form::check::check_report;
+use nianbao_form::load::read_file;
+use nianbao_form::tables::{Content, tables};
+use nianbao_render::document::{self, DocBlock};
 
 fn have(tool: &str) -> bool {
     let ok = Command::new(tool).arg("-v").output().is_ok();
@@ -153,7 +154,7 @@ fn the_seed_renders_with_every_label_and_number_of_its_tables() {
             .split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-'))
             .filter(|t| !t.is_empty())
             .collect();
-        let doc = document::build(&report).unwrap();
+        let doc = document::build(&check_report(report.clone())).unwrap();
         for s in &doc.sections {
             for b in &s.blocks {
                 let DocBlock::Table(g) = b else { continue };
@@ -748,16 +749,16 @@ fn a_table_continued_on_the_next_page_repeats_its_header_and_merged_label() {
 /// units; tables of both editions.
 #[test]
 fn measuring_shortcuts_agree_with_the_layout() {
-    use nianbao::fonts::{FontOptions, FontSet};
-    use nianbao::model::Block;
-    use nianbao::render::pdf::PdfRenderer;
+    use nianbao_form::model::Block;
+    use nianbao_render::fonts::{FontOptions, FontSet};
+    use nianbao_render::typeset::Typesetter;
     let fonts = FontSet::discover(&FontOptions::default()).expect("fonts");
-    let renderer = PdfRenderer::new(&fonts);
+    let renderer = Typesetter::new(&fonts);
     let mut reports: Vec<_> = ["xiayi-2020.yaml", "qinghe-2022.yaml", "qinghe-2023.yaml"]
         .iter()
         .map(|n| read_file(&example(n)).unwrap().report.unwrap())
         .collect();
-    reports.extend((0..4).map(nianbao::synth::report));
+    reports.extend((0..4).map(nianbao_form::synth::report));
     let mut marks = reports[0].clone();
     let units = "“《条例》”。（一）、“A1”；《2020年》！0370-1234567，".repeat(9);
     marks.preamble = Some(units.clone());
@@ -772,7 +773,7 @@ fn measuring_shortcuts_agree_with_the_layout() {
     }
     reports.push(marks);
     for r in &reports {
-        let doc = document::build(r).expect("build");
+        let doc = document::build(&check_report(r.clone())).expect("build");
         if let Err(e) = renderer.compile_verified(&doc) {
             panic!("{}: {e}", r.organ);
         }

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use nianbao::check::read_file;
-use nianbao::model::{Block, Report};
-use nianbao::rules;
-use nianbao::xlsx;
+use nianbao_form::load::read_file;
+use nianbao_form::model::{Block, Report};
+use nianbao_form::rules;
+use nianbao_form::xlsx;
 
 const EXAMPLES: [&str; 3] = ["xiayi-2020", "qinghe-2022", "qinghe-2023"];
 
@@ -680,7 +680,7 @@ fn libreoffice_opens_every_workbook_and_its_formulas_give_our_totals() {
         let computed = rules::compute(&r);
         // 表三: rows from sheet row 5 on, numbers in columns D–J, in table order.
         let three = csv_rows(&PathBuf::from(format!("{}-表三.csv", prefix.display())));
-        let table = &nianbao::tables::tables(r.edition)[1];
+        let table = &nianbao_form::tables::tables(r.edition)[1];
         for (i, f) in table.fields().iter().enumerate() {
             let row = &three[4 + i];
             let numbers: Vec<i128> = row[3..10].iter().map(|c| c.parse().unwrap()).collect();
@@ -712,7 +712,7 @@ type RowEdit<'a> = &'a dyn Fn(&str, &mut Option<i64>, &mut Vec<i64>);
 
 #[test]
 fn totals_come_back_as_the_data_file_wrote_them() {
-    use nianbao::model::Values;
+    use nianbao_form::model::Values;
     let base = report(&example("qinghe-2023.yaml"));
     let computed = rules::compute(&base);
     let with = |f: RowEdit| {
@@ -769,7 +769,7 @@ fn a_keyword_with_a_semicolon_is_refused_rather_than_split() {
     let mut r = report(&example("qinghe-2023.yaml"));
     r.meta.as_mut().unwrap().keywords.push("公开；透明".into());
     let e = xlsx::to_bytes(&r).unwrap_err();
-    assert!(e.contains("公开；透明"), "{e}");
+    assert!(e.to_string().contains("公开；透明"), "{e}");
 }
 
 #[test]

@@ -1,0 +1,100 @@
+//! The check stage: a decoded report gets its totals computed once and every rule
+//! run over it — the library side of `nianbao check`, and the input of the build
+//! stage (`nianbao_render::document::build`).
+
+use crate::decode::{Decoded, Positions};
+use crate::diag::Diagnostic;
+use crate::expr;
+use crate::model::Report;
+use crate::rules::{self, Computed};
+use crate::xlsx;
+
+/// A report that has been checked: the data, every 总计 computed from it (once,
+/// here; the expressions, the rules and the document all read these), and the
+/// diagnostics of the input and of every rule, in file order.
+#[derive(Debug)]
+pub struct Checked {
+    /// The report as read.
+    pub report: Report,
+    /// The rows of tables 三 and 四 with every 总计 computed.
+    pub totals: Computed,
+    /// Where every key was written.
+    pub positions: Positions,
+    /// Every problem found, input problems first in file order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Checked {
+    /// The number of errors (warnings left out).
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Checks a decoded report: input problems, the rules within the report, the
+/// expressions in its prose and, with last year's report, the cross-year rules.
+///
+/// # Errors
+/// When the file did not give a report at all (no edition, year or organ could be
+/// read), the diagnostics that say why.
+pub fn check(decoded: Decoded, previous: Option<&Report>) -> Result<Checked, Vec<Diagnostic>> {
+    let Decoded {
+        report,
+        positions,
+        invalid,
+        diags,
+    } = decoded;
+    let Some(report) = report else {
+        let mut diags = diags;
+        sort(&mut diags);
+        return Err(diags);
+    };
+    let totals = rules::compute(&report);
+    let mut out = diags;
+    let cx = rules::Context {
+        positions: &positions,
+        invalid: &invalid,
+    };
+    out.extend(rules::check(&report, &totals, &cx));
+    out.extend(expr::check(&report, &totals, &positions));
+    if let Some(prev) = previous {
+        out.extend(rules::check_previous(&report, prev, &cx));
+    }
+    sort(&mut out);
+    Ok(Checked {
+        report,
+        totals,
+        positions,
+        diagnostics: out,
+    })
+}
+
+/// Checks a report made in a program (no file, so no positions).
+pub fn check_report(report: Report) -> Checked {
+    let decoded = Decoded {
+        report: Some(report),
+        ..Decoded::default()
+    };
+    match check(decoded, None) {
+        Ok(checked) => checked,
+        Err(_) => unreachable!("a decoded value with a report gives a checked report"),
+    }
+}
+/// Every diagnostic for a report (see [`check`]), whether or not it gave a report.
+pub fn diagnostics(decoded: &Decoded, previous: Option<&Decoded>) -> Vec<Diagnostic> {
+    let previous = previous.and_then(|p| p.report.as_ref());
+    match check(decoded.clone(), previous) {
+        Ok(checked) => checked.diagnostics,
+        Err(diags) => diags,
+    }
+}
+
+/// Orders diagnostics as the file reads: text lines first, then the sheets in
+/// workbook order; those without a place last.
+fn sort(diags: &mut [Diagnostic]) {
+    diags.sort_by_key(|d| {
+        d.pos.map_or((usize::MAX, usize::MAX, 0), |p| {
+            (xlsx::sheet_rank(p.sheet), p.line, 0)
+        })
+    });
+}

@@ -1,0 +1,329 @@
+//! Diagnostics: values collected in a list, formatted only at the edge.
+
+use serde::Serialize;
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The report cannot be published like this.
+    Error,
+    /// Probably wrong; an error under `--strict`.
+    Warning,
+}
+
+impl Severity {
+    /// The word shown to the user.
+    pub fn chinese(self) -> &'static str {
+        match self {
+            Severity::Error => "错误",
+            Severity::Warning => "警告",
+        }
+    }
+}
+
+/// Declares [`Rule`]: each variant with its stable id (the `rule` field of
+/// `check --format json`, shown as `错误[R1]`) and what it catches.
+macro_rules! rules {
+    ($($(#[$doc:meta])* $variant:ident = $id:literal,)*) => {
+        /// The rule a diagnostic reports, by its stable id. The arithmetic rules are
+        /// those of formats.md §4 (国办公开办函〔2019〕60号, 〔2021〕30号); the others
+        /// name a kind of input problem. Ids never change: other programs read them.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Rule {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Rule {
+            /// Every rule, in declaration order.
+            pub const ALL: &[Rule] = &[$(Rule::$variant,)*];
+
+            /// The stable id: `R1`, `unknown-key` …
+            pub fn id(self) -> &'static str {
+                match self {
+                    $(Rule::$variant => $id,)*
+                }
+            }
+        }
+    };
+}
+
+rules! {
+    /// R1: per column of table 三, 一 + 二 = 三（七）总计 + 四.
+    R1 = "R1",
+    /// R3: a 总计 written in a row of table 三 equals the sum of the row.
+    R3 = "R3",
+    /// R4: the （七）总计 of table 三 equals the column sums of the results.
+    R4 = "R4",
+    /// R5: a 总计 written in a row of table 四 equals the sum of the row.
+    R5 = "R5",
+    /// R6: 上年结转 equals last year's 结转下年度继续办理 (with `--previous`).
+    R6 = "R6",
+    /// R7 (edition 2021): 现行有效件数 follows from last year's, 制发 and 废止.
+    R7 = "R7",
+    /// R8 (edition 2019): 上一年项目数量 and 对外公开总数量 follow from last year's report.
+    R8 = "R8",
+    /// The previous year's report cannot be compared (another year or organ, errors).
+    Previous = "previous",
+    /// A `{{…}}` expression in the prose that is malformed or names no value.
+    Expression = "expression",
+    /// A character no font has (printed as □ in the PDF).
+    MissingGlyph = "missing-glyph",
+    /// The file cannot be parsed (YAML/JSON/TOML syntax).
+    Syntax = "syntax",
+    /// The file could not be read at all.
+    Read = "read",
+    /// A key written twice.
+    DuplicateKey = "duplicate-key",
+    /// A key the format does not have.
+    UnknownKey = "unknown-key",
+    /// A key the format requires is absent.
+    MissingKey = "missing-key",
+    /// A key of the other edition's tables.
+    OtherEditionKey = "other-edition-key",
+    /// A value of the wrong type (text for a list, …).
+    Type = "type",
+    /// A number cell that holds no whole number.
+    NotANumber = "not-a-number",
+    /// A count below zero.
+    Negative = "negative",
+    /// A number beyond what can be handled.
+    Overflow = "overflow",
+    /// A count with a fractional part.
+    Fractional = "fractional",
+    /// A money amount that is not a decimal number.
+    Money = "money",
+    /// A row with the wrong number of columns.
+    RowLength = "row-length",
+    /// A date that is not a real date.
+    Date = "date",
+    /// The edition is not 2019 or 2021.
+    Edition = "edition",
+    /// The report year is not a plausible year.
+    Year = "year",
+    /// The edition does not match the report year (2019 for 2019–2020, 2021 since).
+    EditionYear = "edition-year",
+    /// A workbook lacks one of its sheets.
+    SheetMissing = "sheet-missing",
+    /// A sheet of the workbook cannot be read.
+    SheetUnreadable = "sheet-unreadable",
+    /// A table sheet laid out as the other edition's form.
+    SheetEdition = "sheet-edition",
+    /// A table sheet whose labels or merged cells differ from the form.
+    SheetLayout = "sheet-layout",
+    /// A label of the 基本信息 sheet that is unknown or misplaced.
+    InfoLabel = "info-label",
+    /// A formula in an input cell.
+    Formula = "formula",
+    /// Content outside a table in a table sheet.
+    OutsideTable = "outside-table",
+    /// A 正文 row whose 类型 is not one of 段落/条目/分项.
+    TextKind = "text-kind",
+    /// A 正文 row whose 部分 is not a section of the report.
+    TextSection = "text-section",
+}
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl PartialEq<&str> for Rule {
+    fn eq(&self, other: &&str) -> bool {
+        self.id() == *other
+    }
+}
+
+/// A position in an input file: 1-based line and column of a text file, or the
+/// sheet, row and column of a cell in a workbook.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Pos {
+    /// Line (or row of a sheet), from 1.
+    pub line: usize,
+    /// Column in characters (or column of a sheet), from 1.
+    pub column: usize,
+    /// The sheet, for a position in a workbook.
+    pub sheet: Option<&'static str>,
+}
+
+impl Pos {
+    /// A position in a text file.
+    pub fn text(line: usize, column: usize) -> Pos {
+        Pos {
+            line,
+            column,
+            sheet: None,
+        }
+    }
+
+    /// The cell as a spreadsheet names it (`表三!J12`), for a position in a workbook.
+    pub fn cell(&self) -> Option<String> {
+        let sheet = self.sheet?;
+        Some(format!("{sheet}!{}", cell_name(self.line, self.column)))
+    }
+}
+
+/// A cell as a spreadsheet names it, from its 1-based row and column: (12, 10) → `J12`.
+pub fn cell_name(row: usize, column: usize) -> String {
+    let mut letters = String::new();
+    let mut n = column;
+    while n > 0 {
+        letters.insert(0, char::from(b'A' + ((n - 1) % 26) as u8));
+        n = (n - 1) / 26;
+    }
+    format!("{letters}{row}")
+}
+
+/// One problem found in a report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// The file it concerns (set by the caller that read the file).
+    pub file: String,
+    /// Error or warning.
+    pub severity: Severity,
+    /// The rule: `R1`…`R8`, or an input rule such as `unknown-key`, `syntax`.
+    pub rule: Rule,
+    /// Key path in the input, e.g. `applications.total[0]` (empty for the whole file).
+    pub path: String,
+    /// Line in the file, when known.
+    pub line: Option<usize>,
+    /// Column in the file, when known.
+    pub column: Option<usize>,
+    /// For a workbook: the sheet and cell, e.g. `表三!J12` (line and column are then empty).
+    pub cell: Option<String>,
+    /// Where, for ordering diagnostics.
+    #[serde(skip)]
+    pub pos: Option<Pos>,
+    /// The place in the words of the official form, e.g. 表三 “（七）总计” 行 “自然人” 列.
+    pub place: Option<String>,
+    /// What the value should be.
+    pub expected: Option<String>,
+    /// What the input has.
+    pub found: Option<String>,
+    /// The complete message, in Chinese.
+    pub message: String,
+    /// A suggestion, when there is one.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A new error for `rule` at `path`.
+    pub fn error(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            file: String::new(),
+            severity: Severity::Error,
+            rule,
+            path: path.into(),
+            line: None,
+            column: None,
+            cell: None,
+            pos: None,
+            place: None,
+            expected: None,
+            found: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// A new warning for `rule` at `path`.
+    pub fn warning(rule: Rule, path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(rule, path, message)
+        }
+    }
+
+    /// Whether it is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Sets the position in the file.
+    pub fn at(mut self, pos: Option<Pos>) -> Self {
+        if let Some(p) = pos {
+            self.place_at(p);
+        }
+        self
+    }
+
+    /// Moves the diagnostic to `p` (a line and column, or a sheet and cell).
+    pub fn place_at(&mut self, p: Pos) {
+        self.line = None;
+        self.column = None;
+        self.pos = Some(p);
+        match p.cell() {
+            Some(cell) => self.cell = Some(cell),
+            None => {
+                self.line = Some(p.line);
+                self.column = Some(p.column);
+            }
+        }
+    }
+
+    /// Sets the hint.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Sets the place in the form's words and the expected and found values.
+    pub fn cell(mut self, place: String, expected: impl ToString, found: impl ToString) -> Self {
+        self.place = Some(place);
+        self.expected = Some(expected.to_string());
+        self.found = Some(found.to_string());
+        self
+    }
+
+    /// Sets the file name.
+    pub fn in_file(mut self, file: &str) -> Self {
+        self.file = file.to_string();
+        self
+    }
+}
+
+/// A list of diagnostics being collected.
+pub type Diagnostics = Vec<Diagnostic>;
+
+/// Whether the list holds an error (or, when `strict`, a warning).
+pub fn fails(diags: &[Diagnostic], strict: bool) -> bool {
+    diags
+        .iter()
+        .any(|d| d.severity == Severity::Error || strict)
+}
+
+/// Formats diagnostics for a terminal, one block per diagnostic.
+pub fn format_text(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        let mut loc = d.file.clone();
+        if let Some(cell) = &d.cell {
+            loc.push_str(&format!(" {cell}"));
+        } else if let Some(line) = d.line {
+            loc.push_str(&format!(":{line}"));
+            if let Some(col) = d.column {
+                loc.push_str(&format!(":{col}"));
+            }
+        }
+        out.push_str(&format!(
+            "{loc}: {}[{}] {}\n",
+            d.severity.chinese(),
+            d.rule,
+            d.message
+        ));
+        if !d.path.is_empty() {
+            out.push_str(&format!("    键：{}\n", d.path));
+        }
+        if let Some(h) = &d.hint {
+            out.push_str(&format!("    提示：{h}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,120 @@
+//! Operational errors of the form crate: files that cannot be read at all, and
+//! workbooks that cannot be written. Problems *in* a report are not errors but
+//! [`crate::diag::Diagnostic`]s, all collected in one run.
+
+use std::path::{Path, PathBuf};
+
+/// The report file types, as named in messages.
+pub const FILE_TYPES: &str = ".yaml、.yml、.json、.toml、.xlsx";
+
+/// A report file that could not be read at all (`check` exits with status 2 for
+/// it, rather than listing diagnostics). `Display` gives the Chinese message for
+/// the user, led by the file's path when it is known.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file name's extension is none of [`FILE_TYPES`].
+    UnknownType {
+        /// The file.
+        path: PathBuf,
+    },
+    /// The file could not be read from disk.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// A YAML, JSON or TOML file that is not UTF-8.
+    NotUtf8 {
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
+        /// Byte offset of the first byte that is not UTF-8.
+        offset: usize,
+    },
+    /// Not a readable .xlsx package (not a zip, or not a workbook inside).
+    NotWorkbook {
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
+        /// The reader's own words.
+        cause: String,
+    },
+}
+
+impl LoadError {
+    /// The same error, naming the file it came from.
+    pub fn in_file(self, file: &Path) -> LoadError {
+        match self {
+            LoadError::NotUtf8 { offset, .. } => LoadError::NotUtf8 {
+                path: Some(file.to_path_buf()),
+                offset,
+            },
+            LoadError::NotWorkbook { cause, .. } => LoadError::NotWorkbook {
+                path: Some(file.to_path_buf()),
+                cause,
+            },
+            other => other,
+        }
+    }
+
+    fn path(&self) -> Option<&Path> {
+        match self {
+            LoadError::UnknownType { path } | LoadError::Io { path, .. } => Some(path),
+            LoadError::NotUtf8 { path, .. } | LoadError::NotWorkbook { path, .. } => {
+                path.as_deref()
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(path) = self.path() {
+            write!(f, "{}：", path.display())?;
+        }
+        match self {
+            LoadError::UnknownType { .. } => {
+                write!(f, "无法识别的文件类型（应为 {FILE_TYPES} 之一）")
+            }
+            LoadError::Io { source, .. } => write!(f, "无法读取文件：{source}"),
+            LoadError::NotUtf8 { offset, .. } => {
+                write!(
+                    f,
+                    "文件不是 UTF-8 编码（第 {offset} 字节起）；请另存为 UTF-8"
+                )
+            }
+            LoadError::NotWorkbook { cause, .. } => write!(
+                f,
+                "不是可读取的 .xlsx 工作簿（{cause}）；请用 Excel 或 WPS 另存为 .xlsx"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            LoadError::Io { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// A workbook that could not be written. `Display` gives the Chinese message.
+#[derive(Debug)]
+pub enum WorkbookError {
+    /// The report holds something the workbook cannot keep (the message says what).
+    Data(String),
+    /// rust_xlsxwriter failed.
+    Xlsx(String),
+}
+
+impl std::fmt::Display for WorkbookError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WorkbookError::Data(message) => f.write_str(message),
+            WorkbookError::Xlsx(e) => write!(f, "无法生成工作簿：{e}"),
+        }
+    }
+}
+
+impl std::error::Error for WorkbookError {}

@@ -1,0 +1,67 @@
+//! Reading a report file of any kind nianbao reads into [`Decoded`] data: the
+//! first stage of the pipeline. The format is chosen by the file's extension.
+
+use std::path::Path;
+
+use crate::decode::{self, Decoded};
+use crate::error::LoadError;
+use crate::tree::{self, Format};
+use crate::xlsx;
+
+pub use crate::error::FILE_TYPES;
+
+/// Reads a report from text in the given format (a leading byte-order mark is skipped).
+pub fn read_str(text: &str, format: Format) -> Decoded {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let (root, mut diags) = tree::parse(text, format);
+    match root {
+        Some(root) => {
+            let mut decoded = decode::decode(&root);
+            diags.append(&mut decoded.diags);
+            decoded.diags = diags;
+            decoded
+        }
+        None => Decoded {
+            diags,
+            ..Decoded::default()
+        },
+    }
+}
+
+/// Whether a file is a report by its extension (.yaml .yml .json .toml .xlsx), leaving
+/// out the lock files office programs keep beside an open workbook (`~$report.xlsx`).
+pub fn is_report_file(path: &Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    !name.starts_with("~$") && (Format::from_path(path).is_some() || is_workbook(path))
+}
+
+/// Whether a file name is a workbook (.xlsx).
+pub fn is_workbook(path: &Path) -> bool {
+    path.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+}
+
+/// Reads a report file; the format is chosen by the extension.
+///
+/// # Errors
+/// [`LoadError`] when the file cannot be read at all: unknown extension, I/O,
+/// text that is not UTF-8, or not a workbook. Problems inside a readable file are
+/// diagnostics in the [`Decoded`] value instead.
+pub fn read_file(path: &Path) -> Result<Decoded, LoadError> {
+    if is_workbook(path) {
+        return xlsx::read_path(path);
+    }
+    let format = Format::from_path(path).ok_or_else(|| LoadError::UnknownType {
+        path: path.to_path_buf(),
+    })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
+        path: Some(path.to_path_buf()),
+        offset: e.utf8_error().valid_up_to(),
+    })?;
+    Ok(read_str(&text, format))
+}

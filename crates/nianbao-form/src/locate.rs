@@ -1,0 +1,452 @@
+//! Fault localisation for table 三: one error per defect, at the cell most likely wrong.
+//!
+//! Table 三 is over-determined: each row's written 总计 (R3), the （七）总计 row (R4)
+//! and, per column, 一 + 二 = 三（七）总计 + 四 (R1) check each other. Every rule is a
+//! linear equation over the *written* cells, with a quantity that was not written
+//! (a row's 总计, the （七）总计 row) replaced by the sum it stands for:
+//!
+//! ```text
+//! R3  row p, total written:  t_p − Σ_j x_pj = 0
+//! R4  column j, （七） written: T_j − Σ_results x_rj = 0
+//! R1  column j:              x_new,j + x_co,j − RT_j − x_cf,j = 0
+//!     (RT_j = T_j when written, else Σ_results x_rj; the 总计 column uses each
+//!      row's written 总计, or its sum)
+//! ```
+//!
+//! When some equations fail, [`locate`] finds the smallest set of cells whose
+//! correction makes every equation hold, the written numbers being the starting
+//! point: each set of one, then two (then three) cells of the failing equations is
+//! solved exactly. A cell changed together with its own row's 总计 by the same amount
+//! counts as one defect (the total followed the cell, as a `SUM` does). Among
+//! explanations with as few defects, the one whose cells are most often wrong in
+//! published reports is chosen (结转下年度, computed by clerks as a remainder, before
+//! （七）总计, a row's 总计, the result rows, 上年结转 and 新收); the other single
+//! cells that explain it as well are offered as alternatives. Consequences of a
+//! defect (the failing equations it explains) are not reported on their own.
+
+use std::collections::BTreeMap;
+
+use crate::model::{Report, Values};
+use crate::tables::{self, APPLICANT_COLUMNS, Shape, TableId, rows};
+
+/// A written cell of table 三: the row's key path and the column (0–5 the
+/// applicant columns, 6 the row's written 总计).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CellId {
+    /// The row's key path.
+    pub path: &'static str,
+    /// The column: 0–5 the applicant columns, [`TOTAL`] the row's 总计.
+    pub column: usize,
+}
+
+/// The column of a row's 总计.
+pub const TOTAL: usize = APPLICANT_COLUMNS;
+
+/// Which rule an equation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Equation {
+    /// R3: the written 总计 of a row equals its sum.
+    RowTotal(&'static str),
+    /// R4: the written （七）总计 of a column equals the sum of the results.
+    GrandTotal(usize),
+    /// R1: in a column (or the 总计 column, [`TOTAL`]), 一 + 二 = 三（七） + 四.
+    Balance(usize),
+}
+
+/// One equation: Σ coefficient × cell = 0 over written cells.
+#[derive(Clone, Debug)]
+struct Constraint {
+    equation: Equation,
+    terms: Vec<(usize, i64)>,
+    residual: i128,
+}
+
+/// The role of a row of table 三, for the likelihood of its cells being wrong.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RowKind {
+    /// 四、结转下年度继续办理: computed by clerks as a remainder.
+    CarriedForward,
+    /// （七）总计.
+    GrandTotal,
+    /// One of the result rows （一）–（六）.
+    Result,
+    /// 二、上年结转: copied from last year's report.
+    CarriedOver,
+    /// 一、本年新收: counted.
+    New,
+}
+
+/// One located defect: the cell to correct and by how much.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Defect {
+    /// The cell most likely wrong.
+    pub cell: CellId,
+    /// What the row is.
+    pub kind: RowKind,
+    /// The number written there.
+    pub found: i64,
+    /// The correction: the cell should be `found + delta`.
+    pub delta: i64,
+    /// Whether the row's written 总计 is off by the same amount (one defect).
+    pub with_row_total: bool,
+    /// The equations this defect makes fail.
+    pub explains: Vec<Equation>,
+    /// Other single cells that would explain the same failures as well, with the
+    /// value each should have.
+    pub alternatives: Vec<(CellId, RowKind, i64)>,
+}
+
+/// What [`locate`] found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Located {
+    /// Every equation holds.
+    Consistent,
+    /// The defects, each to be reported once.
+    Defects(Vec<Defect>),
+    /// No explanation with at most three defects: report the failing equations.
+    Unexplained,
+}
+
+struct System {
+    cells: Vec<(CellId, RowKind, i64)>,
+    constraints: Vec<Constraint>,
+}
+
+fn kind_of(path: &str) -> RowKind {
+    match path {
+        rows::CARRIED_FORWARD => RowKind::CarriedForward,
+        rows::RESULTS_TOTAL => RowKind::GrandTotal,
+        rows::CARRIED_OVER => RowKind::CarriedOver,
+        rows::NEW => RowKind::New,
+        _ => RowKind::Result,
+    }
+}
+
+fn build(report: &Report) -> System {
+    let table = tables::tables(report.edition)
+        .iter()
+        .find(|t| t.id == TableId::Applications)
+        .expect("every edition has table 三");
+    let mut cells: Vec<(CellId, RowKind, i64)> = Vec::new();
+    let mut index: BTreeMap<CellId, usize> = BTreeMap::new();
+    let mut row_paths: Vec<&'static str> = Vec::new();
+    for f in table.fields() {
+        let Shape::Row { len, .. } = f.shape else {
+            continue;
+        };
+        let (values, given) = match report.values.get(f.path) {
+            Some(Values::Row {
+                values,
+                given_total,
+            }) => (values.clone(), *given_total),
+            // （七）总计 left out is computed, not a cell; another row left out is blank.
+            _ if f.path == rows::RESULTS_TOTAL => continue,
+            _ => (vec![0; len], None),
+        };
+        row_paths.push(f.path);
+        for (column, &v) in values.iter().enumerate().take(len) {
+            let id = CellId {
+                path: f.path,
+                column,
+            };
+            index.insert(id, cells.len());
+            cells.push((id, kind_of(f.path), v));
+        }
+        if let Some(t) = given {
+            let id = CellId {
+                path: f.path,
+                column: TOTAL,
+            };
+            index.insert(id, cells.len());
+            cells.push((id, kind_of(f.path), t));
+        }
+    }
+    let at = |path: &'static str, column: usize| index.get(&CellId { path, column }).copied();
+    let results: Vec<&'static str> = crate::rules::result_rows(report.edition)
+        .into_iter()
+        .filter(|p| row_paths.contains(p))
+        .collect();
+    // A row's 总计: its written total, or the sum of its cells.
+    let total_terms = |path: &'static str, sign: i64| -> Vec<(usize, i64)> {
+        match at(path, TOTAL) {
+            Some(t) => vec![(t, sign)],
+            None => (0..APPLICANT_COLUMNS)
+                .filter_map(|j| at(path, j).map(|c| (c, sign)))
+                .collect(),
+        }
+    };
+    let grand_written = row_paths.contains(&rows::RESULTS_TOTAL);
+    let mut constraints = Vec::new();
+    for &p in &row_paths {
+        if let Some(t) = at(p, TOTAL) {
+            let mut terms = vec![(t, 1)];
+            terms.extend((0..APPLICANT_COLUMNS).filter_map(|j| at(p, j).map(|c| (c, -1))));
+            constraints.push((Equation::RowTotal(p), terms));
+        }
+    }
+    for j in 0..APPLICANT_COLUMNS {
+        let result_terms: Vec<(usize, i64)> = results
+            .iter()
+            .filter_map(|r| at(r, j).map(|c| (c, -1)))
+            .collect();
+        if grand_written {
+            let mut terms = vec![(at(rows::RESULTS_TOTAL, j).expect("written"), 1)];
+            terms.extend(result_terms.iter().copied());
+            constraints.push((Equation::GrandTotal(j), terms));
+        }
+        let mut terms: Vec<(usize, i64)> = [rows::NEW, rows::CARRIED_OVER]
+            .iter()
+            .filter_map(|p| at(p, j).map(|c| (c, 1)))
+            .collect();
+        terms.extend(at(rows::CARRIED_FORWARD, j).map(|c| (c, -1)));
+        if grand_written {
+            terms.push((at(rows::RESULTS_TOTAL, j).expect("written"), -1));
+        } else {
+            terms.extend(result_terms);
+        }
+        constraints.push((Equation::Balance(j), terms));
+    }
+    let mut terms = total_terms(rows::NEW, 1);
+    terms.extend(total_terms(rows::CARRIED_OVER, 1));
+    terms.extend(total_terms(rows::CARRIED_FORWARD, -1));
+    if grand_written {
+        terms.extend(total_terms(rows::RESULTS_TOTAL, -1));
+    } else {
+        for r in &results {
+            terms.extend(total_terms(r, -1));
+        }
+    }
+    constraints.push((Equation::Balance(TOTAL), terms));
+    let constraints = constraints
+        .into_iter()
+        .map(|(equation, terms)| {
+            let residual = terms
+                .iter()
+                .map(|&(c, a)| i128::from(a) * i128::from(cells[c].2))
+                .sum();
+            Constraint {
+                equation,
+                terms,
+                residual,
+            }
+        })
+        .collect();
+    System { cells, constraints }
+}
+
+/// A fraction, for exact elimination.
+#[derive(Clone, Copy, Debug)]
+struct Q(i128, i128);
+
+fn gcd(a: i128, b: i128) -> i128 {
+    if b == 0 { a.abs() } else { gcd(b, a % b) }
+}
+
+impl Q {
+    fn new(n: i128, d: i128) -> Q {
+        let g = gcd(n, d).max(1);
+        let s = if d < 0 { -1 } else { 1 };
+        Q(s * n / g, s * d / g)
+    }
+    fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+    fn sub(self, o: Q) -> Q {
+        Q::new(self.0 * o.1 - o.0 * self.1, self.1 * o.1)
+    }
+    fn mul(self, o: Q) -> Q {
+        Q::new(self.0 * o.0, self.1 * o.1)
+    }
+    fn div(self, o: Q) -> Q {
+        Q::new(self.0 * o.1, self.1 * o.0)
+    }
+}
+
+impl System {
+    /// The corrections of `set` that make every equation hold, if there are such
+    /// whole, non-zero corrections that leave no count negative.
+    fn solve(&self, set: &[usize]) -> Option<Vec<i64>> {
+        let mut rows: Vec<Vec<Q>> = Vec::new();
+        for c in &self.constraints {
+            let coef: Vec<i64> = set
+                .iter()
+                .map(|v| c.terms.iter().filter(|t| t.0 == *v).map(|t| t.1).sum())
+                .collect();
+            if coef.iter().all(|&a| a == 0) {
+                if c.residual != 0 {
+                    return None;
+                }
+                continue;
+            }
+            let mut row: Vec<Q> = coef.iter().map(|&a| Q::new(i128::from(a), 1)).collect();
+            row.push(Q::new(-c.residual, 1));
+            rows.push(row);
+        }
+        let n = set.len();
+        let mut pivot_row = 0;
+        let mut pivots = Vec::new();
+        for col in 0..n {
+            let Some(p) = (pivot_row..rows.len()).find(|&r| !rows[r][col].is_zero()) else {
+                return None; // under-determined: not a located defect
+            };
+            rows.swap(pivot_row, p);
+            let pv = rows[pivot_row][col];
+            for k in 0..rows.len() {
+                if k != pivot_row && !rows[k][col].is_zero() {
+                    let f = rows[k][col].div(pv);
+                    for c in col..=n {
+                        rows[k][c] = rows[k][c].sub(f.mul(rows[pivot_row][c]));
+                    }
+                }
+            }
+            pivots.push(pivot_row);
+            pivot_row += 1;
+        }
+        // Rows left over must read 0 = 0.
+        if rows[pivot_row..].iter().any(|r| !r[n].is_zero()) {
+            return None;
+        }
+        let mut deltas = Vec::with_capacity(n);
+        for (col, &r) in pivots.iter().enumerate() {
+            let q = rows[r][n].div(rows[r][col]);
+            if q.1 != 1 || q.0 == 0 {
+                return None;
+            }
+            let delta = i64::try_from(q.0).ok()?;
+            let found = self.cells[set[col]].2;
+            if found.checked_add(delta)? < 0 {
+                return None;
+            }
+            deltas.push(delta);
+        }
+        Some(deltas)
+    }
+
+    /// The defects of a solution: a cell and its row's 总计 changed alike are one.
+    fn defects(&self, set: &[usize], deltas: &[i64]) -> Vec<Defect> {
+        let mut out: Vec<Defect> = Vec::new();
+        let mut used = vec![false; set.len()];
+        for i in 0..set.len() {
+            if used[i] {
+                continue;
+            }
+            let (cell, kind, found) = self.cells[set[i]];
+            let partner = (0..set.len()).find(|&k| {
+                k != i
+                    && !used[k]
+                    && deltas[k] == deltas[i]
+                    && self.cells[set[k]].0.path == cell.path
+                    && (cell.column == TOTAL) != (self.cells[set[k]].0.column == TOTAL)
+            });
+            let (main, with_row_total) = match partner {
+                Some(k) if cell.column == TOTAL => (k, true),
+                Some(_) => (i, true),
+                None => (i, false),
+            };
+            used[i] = true;
+            if let Some(k) = partner {
+                used[k] = true;
+            }
+            let (cell, kind, found) = if main == i {
+                (cell, kind, found)
+            } else {
+                self.cells[set[main]]
+            };
+            let touched: Vec<usize> = match partner {
+                Some(k) => vec![set[i], set[k]],
+                None => vec![set[i]],
+            };
+            let explains = self
+                .constraints
+                .iter()
+                .filter(|c| c.residual != 0 && c.terms.iter().any(|t| touched.contains(&t.0)))
+                .map(|c| c.equation)
+                .collect();
+            out.push(Defect {
+                cell,
+                kind,
+                found,
+                delta: deltas[main],
+                with_row_total,
+                explains,
+                alternatives: Vec::new(),
+            });
+        }
+        out
+    }
+}
+
+/// How likely a solution is wrong as a whole: fewer defects first, then fewer
+/// cells, then the cells most often wrong.
+fn score(defects: &[Defect], cells: usize) -> (usize, usize, Vec<RowKind>) {
+    let mut kinds: Vec<RowKind> = defects.iter().map(|d| d.kind).collect();
+    kinds.sort();
+    (defects.len(), cells, kinds)
+}
+
+/// Locates the defects of table 三 of `report` (see the module's documentation).
+pub fn locate(report: &Report) -> Located {
+    let sys = build(report);
+    if sys.constraints.iter().all(|c| c.residual == 0) {
+        return Located::Consistent;
+    }
+    // Only cells of failing equations can explain them.
+    let mut candidates: Vec<usize> = sys
+        .constraints
+        .iter()
+        .filter(|c| c.residual != 0)
+        .flat_map(|c| c.terms.iter().map(|t| t.0))
+        .collect();
+    candidates.sort_unstable();
+    candidates.dedup();
+    let mut best: Option<((usize, usize, Vec<RowKind>), Vec<Defect>)> = None;
+    let mut singles: Vec<(usize, i64)> = Vec::new();
+    let mut consider = |set: &[usize], best: &mut Option<_>| {
+        if let Some(deltas) = sys.solve(set) {
+            let defects = sys.defects(set, &deltas);
+            let s = score(&defects, set.len());
+            if defects.len() == 1 {
+                singles.push((set[0], deltas[0]));
+            }
+            let better = match best {
+                None => true,
+                Some((b, _)) => s < *b,
+            };
+            if better {
+                *best = Some((s, defects));
+            }
+        }
+    };
+    for &a in &candidates {
+        consider(&[a], &mut best);
+    }
+    for (i, &a) in candidates.iter().enumerate() {
+        for &b in &candidates[i + 1..] {
+            consider(&[a, b], &mut best);
+        }
+    }
+    let need_three = best.as_ref().is_none_or(|(s, _)| s.0 > 2);
+    if need_three && candidates.len() <= 60 {
+        for (i, &a) in candidates.iter().enumerate() {
+            for (k, &b) in candidates.iter().enumerate().skip(i + 1) {
+                for &c in &candidates[k + 1..] {
+                    consider(&[a, b, c], &mut best);
+                }
+            }
+        }
+    }
+    let Some((_, mut defects)) = best else {
+        return Located::Unexplained;
+    };
+    if defects.len() == 1 {
+        let chosen = defects[0].cell;
+        let mut alternatives: Vec<(CellId, RowKind, i64)> = singles
+            .iter()
+            .filter(|(c, _)| sys.cells[*c].0 != chosen)
+            .map(|&(c, delta)| (sys.cells[c].0, sys.cells[c].1, sys.cells[c].2 + delta))
+            .collect();
+        alternatives.sort_by_key(|(c, kind, _)| (*kind, *c));
+        defects[0].alternatives = alternatives;
+    }
+    Located::Defects(defects)
+}

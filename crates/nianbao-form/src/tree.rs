@@ -1,0 +1,510 @@
+//! One tree for the three input languages, with the position of every key and value.
+//!
+//! YAML, JSON and TOML are parsed by maintained parsers that report spans
+//! (saphyr-parser, jsonc-parser, toml); each result is turned into a [`Node`]
+//! so that the decoder and every diagnostic see one shape and real line numbers.
+//! Numbers keep the text they were written with, so money amounts never pass
+//! through a binary float.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use crate::diag::{Diagnostic, Pos, Rule};
+
+/// The input languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `.yaml`, `.yml`
+    Yaml,
+    /// `.json`
+    Json,
+    /// `.toml`
+    Toml,
+}
+
+impl Format {
+    /// The format for a file name, by its extension.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+
+    /// The name users know.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Yaml => "YAML",
+            Format::Json => "JSON",
+            Format::Toml => "TOML",
+        }
+    }
+}
+
+/// A scalar value, with numbers kept as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Scalar {
+    /// null, `~`, or nothing.
+    Null,
+    /// true / false.
+    Bool(bool),
+    /// An integer literal, in decimal digits with an optional sign.
+    Int(String),
+    /// A number with a fraction or exponent, as written.
+    Float(String),
+    /// A string (quoted, or plain text that is not a number).
+    Str(String),
+}
+
+/// A value in the tree.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// A scalar.
+    Scalar(Scalar),
+    /// A list.
+    Seq(Vec<Node>),
+    /// A map, in the order written; keys with their own positions.
+    Map(Vec<(String, Pos, Node)>),
+}
+
+/// A value and where it starts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The value.
+    pub value: Value,
+    /// Where it starts.
+    pub pos: Pos,
+    /// For text written as a YAML block scalar (`|`, `>`): the text starts on the next line.
+    pub block_text: bool,
+}
+
+impl Node {
+    fn new(value: Value, pos: Pos) -> Node {
+        Node {
+            value,
+            pos,
+            block_text: false,
+        }
+    }
+
+    /// A short Chinese description of the kind of value, for messages.
+    pub fn kind_name(&self) -> &'static str {
+        match &self.value {
+            Value::Scalar(Scalar::Null) => "空值",
+            Value::Scalar(Scalar::Bool(_)) => "布尔值",
+            Value::Scalar(Scalar::Int(_)) => "整数",
+            Value::Scalar(Scalar::Float(_)) => "小数",
+            Value::Scalar(Scalar::Str(_)) => "文本",
+            Value::Seq(_) => "列表",
+            Value::Map(_) => "映射",
+        }
+    }
+}
+
+/// Parses a file's text. A syntax error gives no tree, and a diagnostic with its line
+/// and column; a key written twice is reported and the first one kept.
+pub fn parse(text: &str, format: Format) -> (Option<Node>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let node = match format {
+        Format::Yaml => yaml::parse(text, &mut diags),
+        Format::Json => json::parse(text, &mut diags),
+        Format::Toml => toml_tree::parse(text, &mut diags),
+    };
+    (node, diags)
+}
+
+fn syntax_error(format: Format, pos: Pos, detail: &str) -> Diagnostic {
+    Diagnostic::error(
+        Rule::Syntax,
+        "",
+        format!("{} 语法错误：{detail}", format.name()),
+    )
+    .at(Some(pos))
+}
+
+/// Builds a map, reporting a key written twice.
+fn map_from(entries: Vec<(String, Pos, Node)>, diags: &mut Vec<Diagnostic>) -> Value {
+    let mut seen: HashMap<String, Pos> = HashMap::new();
+    let mut kept = Vec::with_capacity(entries.len());
+    for (key, pos, node) in entries {
+        if let Some(first) = seen.get(&key) {
+            diags.push(
+                Diagnostic::error(
+                    Rule::DuplicateKey,
+                    key.clone(),
+                    format!("键 “{key}” 重复出现（第一次在第 {} 行）", first.line),
+                )
+                .at(Some(pos))
+                .hint("删除或合并重复的键"),
+            );
+            continue;
+        }
+        seen.insert(key.clone(), pos);
+        kept.push((key, pos, node));
+    }
+    Value::Map(kept)
+}
+
+/// Maps byte offsets to line and column (in characters).
+struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    fn pos(&self, offset: usize) -> Pos {
+        let offset = offset.min(self.text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        Pos::text(line, column)
+    }
+}
+
+mod yaml {
+    use super::*;
+    use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+    fn pos(span: &Span) -> Pos {
+        Pos::text(span.start.line(), span.start.col() + 1)
+    }
+
+    /// Resolves a plain scalar by the YAML 1.2 core schema.
+    fn resolve(text: &str) -> Scalar {
+        match text {
+            "" | "~" | "null" | "Null" | "NULL" => return Scalar::Null,
+            "true" | "True" | "TRUE" => return Scalar::Bool(true),
+            "false" | "False" | "FALSE" => return Scalar::Bool(false),
+            _ => {}
+        }
+        let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+        if !unsigned.is_empty() && unsigned.bytes().all(|b| b.is_ascii_digit()) {
+            return Scalar::Int(text.strip_prefix('+').unwrap_or(text).to_string());
+        }
+        for (prefix, radix) in [("0x", 16), ("0o", 8)] {
+            if let Some(digits) = text.strip_prefix(prefix)
+                && let Ok(v) = u128::from_str_radix(digits, radix)
+            {
+                return Scalar::Int(v.to_string());
+            }
+        }
+        let is_float = {
+            let mut seen_digit = false;
+            let mut ok = true;
+            for (i, c) in unsigned.char_indices() {
+                match c {
+                    '0'..='9' => seen_digit = true,
+                    '.' => {}
+                    'e' | 'E' => {
+                        let rest = &unsigned[i + 1..];
+                        let rest = rest.strip_prefix(['+', '-']).unwrap_or(rest);
+                        ok &= !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit());
+                        break;
+                    }
+                    _ => ok = false,
+                }
+            }
+            ok && seen_digit && unsigned.matches('.').count() <= 1
+        };
+        if is_float
+            || matches!(
+                unsigned,
+                ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN"
+            )
+        {
+            return Scalar::Float(text.to_string());
+        }
+        Scalar::Str(text.to_string())
+    }
+
+    struct Builder<'a> {
+        events: Parser<'a, saphyr_parser::StrInput<'a>>,
+        anchors: HashMap<usize, Node>,
+        diags: &'a mut Vec<Diagnostic>,
+    }
+
+    impl Builder<'_> {
+        fn next(&mut self) -> Option<(Event<'static>, Span)> {
+            match self.events.next()? {
+                Ok((ev, span)) => Some((into_owned(ev), span)),
+                Err(e) => {
+                    let m = e.marker();
+                    self.diags.push(syntax_error(
+                        Format::Yaml,
+                        Pos::text(m.line(), m.col() + 1),
+                        e.info(),
+                    ));
+                    None
+                }
+            }
+        }
+
+        /// Reads one node whose first event has been read.
+        fn node(&mut self, ev: Event<'static>, span: Span) -> Option<Node> {
+            let here = pos(&span);
+            let (node, anchor) = match ev {
+                Event::Scalar(text, style, anchor, _) => {
+                    let scalar = if style == ScalarStyle::Plain {
+                        resolve(&text)
+                    } else {
+                        Scalar::Str(text.into_owned())
+                    };
+                    let mut n = Node::new(Value::Scalar(scalar), here);
+                    n.block_text = matches!(style, ScalarStyle::Literal | ScalarStyle::Folded);
+                    (n, anchor)
+                }
+                Event::Alias(id) => {
+                    let mut n = self.anchors.get(&id).cloned()?;
+                    n.pos = here;
+                    (n, 0)
+                }
+                Event::SequenceStart(anchor, _) => {
+                    let mut items = Vec::new();
+                    loop {
+                        let (ev, span) = self.next()?;
+                        if matches!(ev, Event::SequenceEnd) {
+                            break;
+                        }
+                        items.push(self.node(ev, span)?);
+                    }
+                    (Node::new(Value::Seq(items), here), anchor)
+                }
+                Event::MappingStart(anchor, _) => {
+                    let mut entries = Vec::new();
+                    loop {
+                        let (ev, span) = self.next()?;
+                        if matches!(ev, Event::MappingEnd) {
+                            break;
+                        }
+                        let key_pos = pos(&span);
+                        let key = self.node(ev, span)?;
+                        let key = match key.value {
+                            Value::Scalar(Scalar::Str(s) | Scalar::Int(s) | Scalar::Float(s)) => s,
+                            Value::Scalar(Scalar::Bool(b)) => b.to_string(),
+                            Value::Scalar(Scalar::Null) => String::new(),
+                            _ => {
+                                self.diags.push(syntax_error(
+                                    Format::Yaml,
+                                    key_pos,
+                                    "键必须是文本，不能是列表或映射",
+                                ));
+                                return None;
+                            }
+                        };
+                        let (ev, span) = self.next()?;
+                        let value = self.node(ev, span)?;
+                        entries.push((key, key_pos, value));
+                    }
+                    (Node::new(map_from(entries, self.diags), here), anchor)
+                }
+                _ => return None,
+            };
+            if anchor != 0 {
+                self.anchors.insert(anchor, node.clone());
+            }
+            Some(node)
+        }
+    }
+
+    fn into_owned(ev: Event<'_>) -> Event<'static> {
+        match ev {
+            Event::Scalar(t, s, a, _) => Event::Scalar(Cow::Owned(t.into_owned()), s, a, None),
+            Event::SequenceStart(a, _) => Event::SequenceStart(a, None),
+            Event::MappingStart(a, _) => Event::MappingStart(a, None),
+            Event::Alias(a) => Event::Alias(a),
+            Event::SequenceEnd => Event::SequenceEnd,
+            Event::MappingEnd => Event::MappingEnd,
+            Event::StreamStart => Event::StreamStart,
+            Event::StreamEnd => Event::StreamEnd,
+            Event::DocumentStart(b) => Event::DocumentStart(b),
+            Event::DocumentEnd => Event::DocumentEnd,
+            Event::Nothing => Event::Nothing,
+        }
+    }
+
+    pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+        let mut b = Builder {
+            events: Parser::new_from_str(text),
+            anchors: HashMap::new(),
+            diags,
+        };
+        let mut root = None;
+        loop {
+            let (ev, span) = b.next()?;
+            match ev {
+                Event::StreamStart | Event::DocumentStart(_) | Event::DocumentEnd => {}
+                Event::StreamEnd => break,
+                ev => {
+                    if root.is_some() {
+                        b.diags.push(syntax_error(
+                            Format::Yaml,
+                            pos(&span),
+                            "一个文件只能有一份报告（发现第二个 YAML 文档）",
+                        ));
+                        return None;
+                    }
+                    root = Some(b.node(ev, span)?);
+                }
+            }
+        }
+        root.or_else(|| Some(Node::new(Value::Scalar(Scalar::Null), Pos::text(1, 1))))
+    }
+}
+
+mod json {
+    use super::*;
+    use jsonc_parser::ast;
+    use jsonc_parser::{CollectOptions, ParseOptions};
+
+    fn convert(v: ast::Value<'_>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
+        let (value, start) = match v {
+            ast::Value::StringLit(s) => (
+                Value::Scalar(Scalar::Str(s.value.into_owned())),
+                s.range.start,
+            ),
+            ast::Value::NumberLit(n) => {
+                let raw = n.value;
+                let scalar = if raw.contains(['.', 'e', 'E']) {
+                    Scalar::Float(raw.to_string())
+                } else {
+                    Scalar::Int(raw.to_string())
+                };
+                (Value::Scalar(scalar), n.range.start)
+            }
+            ast::Value::BooleanLit(b) => (Value::Scalar(Scalar::Bool(b.value)), b.range.start),
+            ast::Value::NullKeyword(n) => (Value::Scalar(Scalar::Null), n.range.start),
+            ast::Value::Array(a) => {
+                let start = a.range.start;
+                let items = a
+                    .elements
+                    .into_iter()
+                    .map(|e| convert(e, lines, diags))
+                    .collect();
+                (Value::Seq(items), start)
+            }
+            ast::Value::Object(o) => {
+                let start = o.range.start;
+                let entries = o
+                    .properties
+                    .into_iter()
+                    .map(|p| {
+                        let key_pos = lines.pos(p.range.start);
+                        (
+                            p.name.into_string(),
+                            key_pos,
+                            convert(p.value, lines, diags),
+                        )
+                    })
+                    .collect();
+                (map_from(entries, diags), start)
+            }
+        };
+        Node::new(value, lines.pos(start))
+    }
+
+    pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+        let strict = ParseOptions {
+            allow_comments: false,
+            allow_loose_object_property_names: false,
+            allow_trailing_commas: false,
+            allow_missing_commas: false,
+            allow_single_quoted_strings: false,
+            allow_hexadecimal_numbers: false,
+            allow_unary_plus_numbers: false,
+            allow_bare_decimal_point_numbers: false,
+            allow_non_finite_numbers: false,
+            allow_extended_string_escapes: false,
+        };
+        let lines = LineIndex::new(text);
+        match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict) {
+            Ok(result) => match result.value {
+                Some(v) => Some(convert(v, &lines, diags)),
+                None => {
+                    diags.push(syntax_error(Format::Json, Pos::text(1, 1), "文件是空的"));
+                    None
+                }
+            },
+            Err(e) => {
+                let pos = Pos::text(e.line_display(), e.column_display());
+                diags.push(syntax_error(Format::Json, pos, &e.kind().to_string()));
+                None
+            }
+        }
+    }
+}
+
+mod toml_tree {
+    use super::*;
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+
+    fn convert(v: Spanned<DeValue<'_>>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
+        let start = v.span().start;
+        let value = match v.into_inner() {
+            DeValue::String(s) => Value::Scalar(Scalar::Str(s.into_owned())),
+            DeValue::Integer(i) => {
+                let digits = match i128::from_str_radix(i.as_str(), i.radix()) {
+                    Ok(n) => n.to_string(),
+                    Err(_) => i.as_str().to_string(),
+                };
+                Value::Scalar(Scalar::Int(digits))
+            }
+            DeValue::Float(f) => Value::Scalar(Scalar::Float(f.as_str().to_string())),
+            DeValue::Boolean(b) => Value::Scalar(Scalar::Bool(b)),
+            DeValue::Datetime(d) => Value::Scalar(Scalar::Str(d.to_string())),
+            DeValue::Array(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|item| convert(item, lines, diags))
+                    .collect(),
+            ),
+            DeValue::Table(t) => table(t, lines, diags),
+        };
+        Node::new(value, lines.pos(start))
+    }
+
+    fn table(t: DeTable<'_>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Value {
+        let mut entries: Vec<(usize, String, Pos, Node)> = t
+            .into_iter()
+            .map(|(k, v)| {
+                let offset = k.span().start;
+                let node = convert(v, lines, diags);
+                (offset, k.into_inner().into_owned(), lines.pos(offset), node)
+            })
+            .collect();
+        // The parser's map is sorted by key; the order written is what users see.
+        entries.sort_by_key(|e| e.0);
+        map_from(
+            entries.into_iter().map(|(_, k, p, n)| (k, p, n)).collect(),
+            diags,
+        )
+    }
+
+    pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+        let lines = LineIndex::new(text);
+        let (root, errors) = DeTable::parse_recoverable(text);
+        if !errors.is_empty() {
+            for e in errors {
+                let pos = lines.pos(e.span().map_or(0, |s| s.start));
+                diags.push(syntax_error(Format::Toml, pos, e.message().trim()));
+            }
+            return None;
+        }
+        let start = root.span().start;
+        Some(Node::new(
+            table(root.into_inner(), &lines, diags),
+            lines.pos(start),
+        ))
+    }
+}

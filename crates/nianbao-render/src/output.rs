@@ -1,0 +1,99 @@
+//! The one list of the files `render` can write. Each [`Output`] carries its
+//! `--to` name, its file extension and the function that makes it; the command
+//! line, the batch's planning and clean-up, and the pipeline all read this list.
+
+use std::borrow::Cow;
+
+use nianbao_form::model::Report;
+use nianbao_form::tree::Format;
+use nianbao_form::write;
+
+use crate::document::Document;
+use crate::error::RenderError;
+use crate::export::pdf::Standard;
+use crate::export::{docx, pdf};
+use crate::fonts::FontSet;
+use crate::typeset::Typesetter;
+
+/// A kind of file made from a report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Output {
+    /// The print edition: PDF/A (GB/T 9704-2012 layout), typeset by Typst.
+    Pdf,
+    /// The editable edition for Word and WPS.
+    Docx,
+}
+
+/// What an output is made from: the document and what only some outputs need.
+pub struct Sources<'a> {
+    /// The resolved document.
+    pub document: &'a Document,
+    /// The report's data (attached to the PDF under PDF/A-3b).
+    pub report: &'a Report,
+    /// Whether a character of the document has no glyph in any font (it is then
+    /// printed as □ in the PDF; the DOCX keeps it, as Word may have a font for it).
+    pub missing_glyphs: bool,
+    /// The fonts the typesetter was made with.
+    pub fonts: &'a FontSet,
+    /// The typesetter.
+    pub typesetter: &'a Typesetter,
+    /// The PDF standard.
+    pub standard: Standard,
+}
+
+impl Output {
+    /// Every output, in the order they are made and listed.
+    pub const ALL: [Output; 2] = [Output::Pdf, Output::Docx];
+
+    /// The name on the command line (`--to pdf,docx`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Output::Pdf => "pdf",
+            Output::Docx => "docx",
+        }
+    }
+
+    /// The file extension, without the dot.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Output::Pdf => "pdf",
+            Output::Docx => "docx",
+        }
+    }
+
+    /// The output named `name` on the command line.
+    pub fn parse(name: &str) -> Option<Output> {
+        Output::ALL.into_iter().find(|o| o.name() == name)
+    }
+
+    /// The names of every output, for messages: `pdf、docx`.
+    pub fn names() -> String {
+        Output::ALL.map(Output::name).join("、")
+    }
+
+    /// Makes this output's bytes.
+    ///
+    /// # Errors
+    /// The exporter's [`RenderError`].
+    pub fn make(self, s: &Sources) -> Result<Vec<u8>, RenderError> {
+        match self {
+            Output::Pdf => {
+                // Characters no font has (already reported) are printed as □; the
+                // document is copied only then.
+                let printable = if s.missing_glyphs {
+                    let mut copy = s.document.clone();
+                    s.fonts.substitute_missing(&mut copy);
+                    Cow::Owned(copy)
+                } else {
+                    Cow::Borrowed(s.document)
+                };
+                // The source data is only embedded in PDF/A-3b.
+                let source =
+                    (s.standard == Standard::A3b).then(|| write::to_string(s.report, Format::Json));
+                let pages = s.typesetter.typeset(&printable, source.as_deref())?;
+                pdf::pdf(&pages, s.standard)
+            }
+            Output::Docx => docx::docx(s.document),
+        }
+    }
+}
