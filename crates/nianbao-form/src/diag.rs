@@ -63,6 +63,9 @@ rules! {
     R7 = "R7",
     /// R8 (edition 2019): 上一年项目数量 and 对外公开总数量 follow from last year's report.
     R8 = "R8",
+    /// A table given but left empty, or all three tables zero while the prose
+    /// quotes counts: the tables look unfilled.
+    UnfilledTable = "unfilled-table",
     /// The previous year's report cannot be compared (another year or organ, errors).
     Previous = "previous",
     /// A `{{…}}` expression in the prose that is malformed or names no value.

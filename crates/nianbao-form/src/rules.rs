@@ -164,6 +164,67 @@ pub fn check(report: &Report, computed: &Computed, cx: &Context) -> Vec<Diagnost
         Located::Unexplained => each_failing_rule(report, computed, cx, true),
     };
     out.extend(each_failing_rule(report, computed, cx, false));
+    out.extend(unfilled(report, cx));
+    out
+}
+
+/// Warnings for tables that look unfilled: table 三 given with no row (its rows may
+/// be left out, so nothing else would say so), or all three tables zero while the
+/// prose quotes a count (“收到申请 12 件”).
+fn unfilled(report: &Report, cx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let written = |key: &str| {
+        let prefix = format!("{key}.");
+        report.values.keys().any(|p| p.starts_with(&prefix))
+    };
+    if cx.positions.get("applications").is_some() && !written("applications") {
+        out.push(
+            cx.at(
+                Diagnostic::warning(
+                    Rule::UnfilledTable,
+                    "applications",
+                    "表三未填写：“applications” 下没有任何一行，按全部为 0 处理",
+                )
+                .hint("没有申请时也请写出各行（填 0），以表明已经统计"),
+                "applications",
+            ),
+        );
+    }
+    let all_zero = report.values.values().all(|v| match v {
+        Values::Row {
+            values,
+            given_total,
+        } => values.iter().all(|&x| x == 0) && given_total.unwrap_or(0) == 0,
+        Values::Int(x) => *x == 0,
+        Values::Money(m) => m.trim_start_matches(['0', '.']).is_empty(),
+    });
+    if all_zero {
+        let quoted = crate::expr::texts(report).into_iter().find(|(_, text)| {
+            let chars: Vec<char> = text.chars().collect();
+            chars.iter().enumerate().any(|(i, c)| {
+                // A number other than 0, followed by a unit of count.
+                c.is_ascii_digit()
+                    && *c != '0'
+                    && chars[i + 1..]
+                        .iter()
+                        .find(|d| !d.is_ascii_digit())
+                        .is_some_and(|u| "件条起项人次".contains(*u))
+            })
+        });
+        if let Some((path, _)) = quoted {
+            out.push(
+                cx.at(
+                    Diagnostic::warning(
+                        Rule::UnfilledTable,
+                        &path,
+                        "表二、表三、表四全部为 0，而正文中写有数量：表格似乎未填写",
+                    )
+                    .hint("请按实际情况填写表格，或用 {{…}} 表达式让正文引用表格中的数"),
+                    &path,
+                ),
+            );
+        }
+    }
     out
 }
 

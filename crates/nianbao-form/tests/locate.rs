@@ -259,3 +259,78 @@ fn damaged_reports_are_located() {
         }
     }
 }
+
+fn unfilled(diags: &[Diagnostic]) -> Vec<&Diagnostic> {
+    diags
+        .iter()
+        .filter(|d| d.rule == Rule::UnfilledTable)
+        .collect()
+}
+
+#[test]
+fn an_empty_table_three_is_a_warning_not_silence() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/qinghe-2023.yaml"),
+    )
+    .unwrap();
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("applications:") {
+            out.push_str("applications: {}\n");
+            skipping = true;
+            continue;
+        }
+        if skipping && (line.starts_with(' ') || line.starts_with('#') || line.is_empty()) {
+            continue;
+        }
+        skipping = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    let decoded = nianbao_form::load::read_str(&out, nianbao_form::tree::Format::Yaml);
+    let diags = check::diagnostics(&decoded, None);
+    let found = unfilled(&diags);
+    assert_eq!(found.len(), 1, "{diags:#?}");
+    assert_eq!(found[0].path, "applications");
+    assert!(found[0].message.contains("表三未填写"));
+    assert!(found[0].line.is_some());
+    // The example itself is filled.
+    let filled = check::diagnostics(
+        &nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml),
+        None,
+    );
+    assert!(unfilled(&filled).is_empty(), "{filled:#?}");
+}
+
+#[test]
+fn all_tables_zero_while_the_prose_quotes_counts_is_a_warning() {
+    let mut r = example(Y2021);
+    for v in r.values.values_mut() {
+        match v {
+            Values::Row {
+                values,
+                given_total,
+            } => {
+                values.iter_mut().for_each(|x| *x = 0);
+                *given_total = given_total.map(|_| 0);
+            }
+            Values::Int(x) => *x = 0,
+            Values::Money(m) => *m = "0".into(),
+        }
+    }
+    r.preamble = None;
+    r.problems = Vec::new();
+    r.other_matters = None;
+    r.title = None;
+    r.overview = vec![nianbao_form::model::Block::Text(
+        "全年收到政府信息公开申请12件。".into(),
+    )];
+    let diags = check::check_report(r.clone()).diagnostics;
+    assert_eq!(unfilled(&diags).len(), 1, "{diags:#?}");
+    r.overview = vec![nianbao_form::model::Block::Text(
+        "全年未收到政府信息公开申请。".into(),
+    )];
+    let diags = check::check_report(r).diagnostics;
+    assert!(unfilled(&diags).is_empty(), "{diags:#?}");
+}
