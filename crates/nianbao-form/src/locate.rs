@@ -294,8 +294,9 @@ impl System {
             for k in 0..rows.len() {
                 if k != pivot_row && !rows[k][col].is_zero() {
                     let f = rows[k][col].div(pv);
-                    for c in col..=n {
-                        rows[k][c] = rows[k][c].sub(f.mul(rows[pivot_row][c]));
+                    let pivot = rows[pivot_row].clone();
+                    for (x, p) in rows[k].iter_mut().zip(&pivot).skip(col) {
+                        *x = x.sub(f.mul(*p));
                     }
                 }
             }
@@ -376,9 +377,12 @@ impl System {
     }
 }
 
-/// How likely a solution is wrong as a whole: fewer defects first, then fewer
-/// cells, then the cells most often wrong.
-fn score(defects: &[Defect], cells: usize) -> (usize, usize, Vec<RowKind>) {
+/// How a solution ranks: fewer defects first, then fewer cells, then the cells
+/// most often wrong.
+type Score = (usize, usize, Vec<RowKind>);
+
+/// The [`Score`] of a solution.
+fn score(defects: &[Defect], cells: usize) -> Score {
     let mut kinds: Vec<RowKind> = defects.iter().map(|d| d.kind).collect();
     kinds.sort();
     (defects.len(), cells, kinds)
@@ -399,7 +403,7 @@ pub fn locate(report: &Report) -> Located {
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
-    let mut best: Option<((usize, usize, Vec<RowKind>), Vec<Defect>)> = None;
+    let mut best: Option<(Score, Vec<Defect>)> = None;
     let mut singles: Vec<(usize, i64)> = Vec::new();
     let mut consider = |set: &[usize], best: &mut Option<_>| {
         if let Some(deltas) = sys.solve(set) {

@@ -177,7 +177,13 @@ fn unfilled(report: &Report, cx: &Context) -> Vec<Diagnostic> {
         let prefix = format!("{key}.");
         report.values.keys().any(|p| p.starts_with(&prefix))
     };
-    if cx.positions.get("applications").is_some() && !written("applications") {
+    // In a text file only: a workbook always has the rows (a damaged or missing sheet
+    // is an error of its own).
+    let in_text = cx
+        .positions
+        .get("applications")
+        .is_some_and(|p| p.sheet.is_none());
+    if in_text && !written("applications") {
         out.push(
             cx.at(
                 Diagnostic::warning(
