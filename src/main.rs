@@ -371,10 +371,14 @@ fn run_check(
     };
     let prev = match previous {
         Some(p) => match load::read_file(p) {
-            Ok(d) => {
-                let diags = check::diagnostics(&d, None);
-                all.extend(diags.into_iter().map(|x| x.in_file(&display(p))));
-                if d.report.is_none() {
+            Ok(d) => match check::check(d, None) {
+                Ok(checked) => {
+                    let diags = checked.diagnostics.into_iter();
+                    all.extend(diags.map(|x| x.in_file(&display(p))));
+                    Some(checked.report)
+                }
+                Err(diags) => {
+                    all.extend(diags.into_iter().map(|x| x.in_file(&display(p))));
                     all.push(
                         Diagnostic::warning(
                             Rule::Previous,
@@ -383,9 +387,9 @@ fn run_check(
                         )
                         .in_file(&display(p)),
                     );
+                    None
                 }
-                Some(d)
-            }
+            },
             Err(e) => {
                 read_error(p, e, &mut all);
                 None
@@ -396,7 +400,7 @@ fn run_check(
     for file in files {
         match load::read_file(file) {
             Ok(decoded) => {
-                let diags: Vec<Diagnostic> = check::diagnostics(&decoded, prev.as_ref())
+                let diags: Vec<Diagnostic> = check::diagnostics(decoded, prev.as_ref())
                     .into_iter()
                     .map(|d| d.in_file(&display(file)))
                     .collect();

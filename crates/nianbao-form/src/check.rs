@@ -81,9 +81,8 @@ pub fn check_report(report: Report) -> Checked {
     }
 }
 /// Every diagnostic for a report (see [`check`]), whether or not it gave a report.
-pub fn diagnostics(decoded: &Decoded, previous: Option<&Decoded>) -> Vec<Diagnostic> {
-    let previous = previous.and_then(|p| p.report.as_ref());
-    match check(decoded.clone(), previous) {
+pub fn diagnostics(decoded: Decoded, previous: Option<&Report>) -> Vec<Diagnostic> {
+    match check(decoded, previous) {
         Ok(checked) => checked.diagnostics,
         Err(diags) => diags,
     }

@@ -47,7 +47,7 @@ impl Positions {
 }
 
 /// What reading one file gave.
-#[derive(Clone, Debug, Default)]
+#[derive(Debug, Default)]
 pub struct Decoded {
     /// The report, when edition, year and organ could be read.
     pub report: Option<Report>,

@@ -110,6 +110,10 @@ pub enum Located {
 struct System {
     cells: Vec<(CellId, RowKind, i64)>,
     constraints: Vec<Constraint>,
+    /// For each cell, the equations it stands in and its coefficient there.
+    memberships: Vec<Vec<(usize, i64)>>,
+    /// The equations that fail, by index.
+    failing: Vec<usize>,
 }
 
 fn kind_of(path: &str) -> RowKind {
@@ -162,10 +166,8 @@ fn build(report: &Report) -> System {
         }
     }
     let at = |path: &'static str, column: usize| index.get(&CellId { path, column }).copied();
-    let results: Vec<&'static str> = crate::rules::result_rows(report.edition)
-        .into_iter()
-        .filter(|p| row_paths.contains(p))
-        .collect();
+    // Every result row is a cell row (a row left out is blank, not absent).
+    let results = crate::rules::result_rows(report.edition);
     // A row's 总计: its written total, or the sum of its cells.
     let total_terms = |path: &'static str, sign: i64| -> Vec<(usize, i64)> {
         match at(path, TOTAL) {
@@ -217,7 +219,7 @@ fn build(report: &Report) -> System {
         }
     }
     constraints.push((Equation::Balance(TOTAL), terms));
-    let constraints = constraints
+    let constraints: Vec<Constraint> = constraints
         .into_iter()
         .map(|(equation, terms)| {
             let residual = terms
@@ -231,7 +233,21 @@ fn build(report: &Report) -> System {
             }
         })
         .collect();
-    System { cells, constraints }
+    let mut memberships = vec![Vec::new(); cells.len()];
+    for (k, c) in constraints.iter().enumerate() {
+        for &(cell, a) in &c.terms {
+            memberships[cell].push((k, a));
+        }
+    }
+    let failing = (0..constraints.len())
+        .filter(|&k| constraints[k].residual != 0)
+        .collect();
+    System {
+        cells,
+        constraints,
+        memberships,
+        failing,
+    }
 }
 
 /// A fraction, for exact elimination.
@@ -266,56 +282,54 @@ impl System {
     /// The corrections of `set` that make every equation hold, if there are such
     /// whole, non-zero corrections that leave no count negative.
     fn solve(&self, set: &[usize]) -> Option<Vec<i64>> {
-        let mut rows: Vec<Vec<Q>> = Vec::new();
-        for c in &self.constraints {
-            let coef: Vec<i64> = set
-                .iter()
-                .map(|v| c.terms.iter().filter(|t| t.0 == *v).map(|t| t.1).sum())
-                .collect();
-            if coef.iter().all(|&a| a == 0) {
-                if c.residual != 0 {
-                    return None;
-                }
-                continue;
+        // The equations the set stands in, with its coefficients there; every
+        // failing equation must be one of them (the others hold and are untouched).
+        let mut touched: BTreeMap<usize, Vec<i64>> = BTreeMap::new();
+        for (i, &cell) in set.iter().enumerate() {
+            for &(k, a) in &self.memberships[cell] {
+                touched.entry(k).or_insert_with(|| vec![0; set.len()])[i] = a;
             }
-            let mut row: Vec<Q> = coef.iter().map(|&a| Q::new(i128::from(a), 1)).collect();
-            row.push(Q::new(-c.residual, 1));
-            rows.push(row);
         }
+        if self.failing.iter().any(|k| !touched.contains_key(k)) {
+            return None;
+        }
+        let mut rows: Vec<Vec<Q>> = touched
+            .iter()
+            .map(|(&k, coef)| {
+                let mut row: Vec<Q> = coef.iter().map(|&a| Q::new(i128::from(a), 1)).collect();
+                row.push(Q::new(-self.constraints[k].residual, 1));
+                row
+            })
+            .collect();
+        // Gauss–Jordan elimination, exact: column `col` is pivoted on row `col`.
         let n = set.len();
-        let mut pivot_row = 0;
-        let mut pivots = Vec::new();
         for col in 0..n {
-            let Some(p) = (pivot_row..rows.len()).find(|&r| !rows[r][col].is_zero()) else {
+            let Some(p) = (col..rows.len()).find(|&r| !rows[r][col].is_zero()) else {
                 return None; // under-determined: not a located defect
             };
-            rows.swap(pivot_row, p);
-            let pv = rows[pivot_row][col];
-            for k in 0..rows.len() {
-                if k != pivot_row && !rows[k][col].is_zero() {
-                    let f = rows[k][col].div(pv);
-                    let pivot = rows[pivot_row].clone();
-                    for (x, p) in rows[k].iter_mut().zip(&pivot).skip(col) {
+            rows.swap(col, p);
+            let pivot = rows[col].clone();
+            for (k, row) in rows.iter_mut().enumerate() {
+                if k != col && !row[col].is_zero() {
+                    let f = row[col].div(pivot[col]);
+                    for (x, p) in row.iter_mut().zip(&pivot).skip(col) {
                         *x = x.sub(f.mul(*p));
                     }
                 }
             }
-            pivots.push(pivot_row);
-            pivot_row += 1;
         }
         // Rows left over must read 0 = 0.
-        if rows[pivot_row..].iter().any(|r| !r[n].is_zero()) {
+        if rows[n..].iter().any(|r| !r[n].is_zero()) {
             return None;
         }
         let mut deltas = Vec::with_capacity(n);
-        for (col, &r) in pivots.iter().enumerate() {
-            let q = rows[r][n].div(rows[r][col]);
+        for (col, row) in rows.iter().take(n).enumerate() {
+            let q = row[n].div(row[col]);
             if q.1 != 1 || q.0 == 0 {
                 return None;
             }
             let delta = i64::try_from(q.0).ok()?;
-            let found = self.cells[set[col]].2;
-            if found.checked_add(delta)? < 0 {
+            if self.cells[set[col]].2.checked_add(delta)? < 0 {
                 return None;
             }
             deltas.push(delta);
@@ -323,52 +337,45 @@ impl System {
         Some(deltas)
     }
 
-    /// The defects of a solution: a cell and its row's 总计 changed alike are one.
+    /// The defects of a solution: a cell and its row's 总计 changed alike are one,
+    /// reported at the cell. `set` is in cell order, a row's 总计 after its cells.
     fn defects(&self, set: &[usize], deltas: &[i64]) -> Vec<Defect> {
-        let mut out: Vec<Defect> = Vec::new();
-        let mut used = vec![false; set.len()];
+        let mut out = Vec::new();
+        let mut taken = vec![false; set.len()];
         for i in 0..set.len() {
-            if used[i] {
+            if taken[i] {
                 continue;
             }
             let (cell, kind, found) = self.cells[set[i]];
-            let partner = (0..set.len()).find(|&k| {
-                k != i
-                    && !used[k]
+            let total = (i + 1..set.len()).find(|&k| {
+                let other = self.cells[set[k]].0;
+                !taken[k]
                     && deltas[k] == deltas[i]
-                    && self.cells[set[k]].0.path == cell.path
-                    && (cell.column == TOTAL) != (self.cells[set[k]].0.column == TOTAL)
+                    && cell.column != TOTAL
+                    && other.path == cell.path
+                    && other.column == TOTAL
             });
-            let (main, with_row_total) = match partner {
-                Some(k) if cell.column == TOTAL => (k, true),
-                Some(_) => (i, true),
-                None => (i, false),
-            };
-            used[i] = true;
-            if let Some(k) = partner {
-                used[k] = true;
+            let mut touched = vec![set[i]];
+            if let Some(k) = total {
+                taken[k] = true;
+                touched.push(set[k]);
             }
-            let (cell, kind, found) = if main == i {
-                (cell, kind, found)
-            } else {
-                self.cells[set[main]]
-            };
-            let touched: Vec<usize> = match partner {
-                Some(k) => vec![set[i], set[k]],
-                None => vec![set[i]],
-            };
             let explains = self
-                .constraints
+                .failing
                 .iter()
-                .filter(|c| c.residual != 0 && c.terms.iter().any(|t| touched.contains(&t.0)))
-                .map(|c| c.equation)
+                .filter(|&&k| {
+                    touched
+                        .iter()
+                        .any(|c| self.memberships[*c].iter().any(|m| m.0 == k))
+                })
+                .map(|&k| self.constraints[k].equation)
                 .collect();
             out.push(Defect {
                 cell,
                 kind,
                 found,
-                delta: deltas[main],
-                with_row_total,
+                delta: deltas[i],
+                with_row_total: total.is_some(),
                 explains,
                 alternatives: Vec::new(),
             });
@@ -391,26 +398,26 @@ fn score(defects: &[Defect], cells: usize) -> Score {
 /// Locates the defects of table 三 of `report` (see the module's documentation).
 pub fn locate(report: &Report) -> Located {
     let sys = build(report);
-    if sys.constraints.iter().all(|c| c.residual == 0) {
+    if sys.failing.is_empty() {
         return Located::Consistent;
     }
     // Only cells of failing equations can explain them.
     let mut candidates: Vec<usize> = sys
-        .constraints
+        .failing
         .iter()
-        .filter(|c| c.residual != 0)
-        .flat_map(|c| c.terms.iter().map(|t| t.0))
+        .flat_map(|&k| sys.constraints[k].terms.iter().map(|t| t.0))
         .collect();
     candidates.sort_unstable();
     candidates.dedup();
     let mut best: Option<(Score, Vec<Defect>)> = None;
-    let mut singles: Vec<(usize, i64)> = Vec::new();
+    // Every explanation by one defect, as the cell and the value it should have.
+    let mut singles: Vec<(CellId, RowKind, i64)> = Vec::new();
     let mut consider = |set: &[usize], best: &mut Option<_>| {
         if let Some(deltas) = sys.solve(set) {
             let defects = sys.defects(set, &deltas);
             let s = score(&defects, set.len());
-            if defects.len() == 1 {
-                singles.push((set[0], deltas[0]));
+            if let [d] = defects.as_slice() {
+                singles.push((d.cell, d.kind, d.found + d.delta));
             }
             let better = match best {
                 None => true,
@@ -444,11 +451,8 @@ pub fn locate(report: &Report) -> Located {
     };
     if defects.len() == 1 {
         let chosen = defects[0].cell;
-        let mut alternatives: Vec<(CellId, RowKind, i64)> = singles
-            .iter()
-            .filter(|(c, _)| sys.cells[*c].0 != chosen)
-            .map(|&(c, delta)| (sys.cells[c].0, sys.cells[c].1, sys.cells[c].2 + delta))
-            .collect();
+        let mut alternatives: Vec<(CellId, RowKind, i64)> =
+            singles.into_iter().filter(|(c, ..)| *c != chosen).collect();
         alternatives.sort_by_key(|(c, kind, _)| (*kind, *c));
         defects[0].alternatives = alternatives;
     }

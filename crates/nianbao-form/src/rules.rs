@@ -17,6 +17,11 @@ const NOT_RESULTS: [&str; 4] = [
     rows::CARRIED_FORWARD,
 ];
 
+/// The hint of R4: what （七）总计 adds up.
+const R4_HINT: &str = "（七）总计 =（一）予以公开 +（二）部分公开 +（三）不予公开各项 +（四）无法提供各项 +（五）不予处理各项 +（六）其他处理";
+/// The hint of R1: the balance of a column.
+const R1_HINT: &str = "本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和";
+
 /// The rows of table 三 and 四 with every 总计 computed from the counts.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Computed {
@@ -161,9 +166,9 @@ pub fn check(report: &Report, computed: &Computed, cx: &Context) -> Vec<Diagnost
                 cx.at(d, &path)
             })
             .collect(),
-        Located::Unexplained => each_failing_rule(report, computed, cx, true),
+        Located::Unexplained => table_three_rule_by_rule(report, computed, cx),
     };
-    out.extend(each_failing_rule(report, computed, cx, false));
+    out.extend(row_totals(report, TableId::ReviewsAndLawsuits, cx));
     out.extend(unfilled(report, cx));
     out
 }
@@ -246,41 +251,74 @@ fn defect_diagnostic(report: &Report, d: &Defect) -> (String, Diagnostic) {
     let e = report.edition;
     let (path, j) = (d.cell.path, d.cell.column);
     let expected = i128::from(d.found) + i128::from(d.delta);
+    if j == TOTAL && !d.with_row_total {
+        // A written 总计 alone: R3, in its own words.
+        return row_total_error(e, Rule::R3, path, TOTAL, expected, d.found);
+    }
     let amount = if d.delta < 0 {
         format!("多计 {}", -d.delta)
     } else {
         format!("少计 {}", d.delta)
     };
-    let grand_written = report.values.contains_key(rows::RESULTS_TOTAL);
-    let results: Vec<&str> = result_rows(e);
-    let sum_of = |p: &str, col: usize| -> i128 {
-        let row = report.row(p, APPLICANT_COLUMNS);
-        if col == TOTAL {
-            given_total(report, p)
-                .map(i128::from)
-                .unwrap_or_else(|| row.iter().map(|&v| i128::from(v)).sum())
+    let follows = if d.with_row_total {
+        "（本行总计随之有误）"
+    } else {
+        ""
+    };
+    // The other cells that explain it as well; result rows named together.
+    let mut alternatives: Vec<String> = Vec::new();
+    let mut results_named = d.kind == RowKind::Result;
+    for (cell, kind, value) in &d.alternatives {
+        if *kind != RowKind::Result {
+            let place = place(e, cell.path, Some(cell.column));
+            alternatives.push(format!("{place}应为 {value}"));
+        } else if !results_named {
+            alternatives.push(format!("（一）至（六）中的某一项{amount}"));
+            results_named = true;
+        }
+    }
+    alternatives.truncate(4);
+    let hint = |default: &str| {
+        if alternatives.is_empty() {
+            default.to_string()
         } else {
-            i128::from(row[col])
+            format!("或：{}", alternatives.join("；或："))
         }
     };
-    let results_sum = |col: usize| -> i128 { results.iter().map(|r| sum_of(r, col)).sum() };
+    if d.kind == RowKind::GrandTotal {
+        let (path, mut diag) = grand_total_error(e, j, expected, d.found);
+        diag.message.push_str(follows);
+        diag.hint = Some(hint(R4_HINT));
+        return (path, diag);
+    }
+
+    // The printed numbers of a row in a column (the row's written 总计, or its sum).
+    let grand_written = report.values.contains_key(rows::RESULTS_TOTAL);
+    let results = result_rows(e);
+    let printed = |p: &str, col: usize| -> i128 {
+        let row = report.row(p, APPLICANT_COLUMNS);
+        match (col, given_total(report, p)) {
+            (TOTAL, Some(t)) => i128::from(t),
+            (TOTAL, None) => row.iter().map(|&v| i128::from(v)).sum(),
+            _ => i128::from(row[col]),
+        }
+    };
+    let results_sum = |col: usize| -> i128 { results.iter().map(|r| printed(r, col)).sum() };
     let grand = |col: usize| -> i128 {
         if grand_written {
-            sum_of(rows::RESULTS_TOTAL, col)
+            printed(rows::RESULTS_TOTAL, col)
         } else {
             results_sum(col)
         }
     };
     // Why, in the words of the first rule the defect breaks.
     let why = match d.explains.first() {
-        Some(Equation::Balance(c)) => {
-            let incoming = sum_of(rows::NEW, *c) + sum_of(rows::CARRIED_OVER, *c);
-            let outgoing = grand(*c) + sum_of(rows::CARRIED_FORWARD, *c);
-            format!(
-                "表三 “{}” 列 一、本年新收 + 二、上年结转 = {incoming}，但 三、（七）总计 + 四、结转下年度 = {outgoing}",
-                column_words(e, *c)
-            )
-        }
+        Some(Equation::Balance(c)) => format!(
+            "表三 “{}” 列 一、本年新收 + 二、上年结转 = {}，但 三、（七）总计 + 四、结转下年度 = {}",
+            column_words(e, *c),
+            printed(rows::NEW, *c) + printed(rows::CARRIED_OVER, *c),
+            grand(*c) + printed(rows::CARRIED_FORWARD, *c)
+        ),
         Some(Equation::GrandTotal(c)) => format!(
             "表三 “{}” 列（一）至（六）各项之和 {}，（七）总计 {}",
             column_words(e, *c),
@@ -289,165 +327,118 @@ fn defect_diagnostic(report: &Report, d: &Defect) -> (String, Diagnostic) {
         ),
         Some(Equation::RowTotal(p)) => format!(
             "本行各栏之和 {}，总计 {}",
-            report
-                .row(p, APPLICANT_COLUMNS)
-                .iter()
-                .map(|&v| i128::from(v))
-                .sum::<i128>(),
-            given_total(report, p).unwrap_or_default()
+            (0..APPLICANT_COLUMNS).map(|c| printed(p, c)).sum::<i128>(),
+            printed(p, TOTAL)
         ),
         None => String::new(),
     };
-    let follows = if d.with_row_total {
-        "（本行总计随之有误）"
-    } else {
-        ""
-    };
-    let place_of = |p: &str, col: usize| place(e, p, Some(col));
-    let alternatives: Vec<String> = {
-        let mut words: Vec<String> = Vec::new();
-        let mut results_named = false;
-        for (cell, kind, value) in &d.alternatives {
-            if *kind == RowKind::Result && d.kind == RowKind::Result {
-                continue;
-            }
-            if *kind == RowKind::Result {
-                if !results_named {
-                    words.push(format!("（一）至（六）中的某一项{amount}"));
-                    results_named = true;
-                }
-                continue;
-            }
-            words.push(format!("{}应为 {value}", place_of(cell.path, cell.column)));
-        }
-        words.truncate(4);
-        words
-    };
-    let ambiguous_result =
+    let ambiguous =
         d.kind == RowKind::Result && d.alternatives.iter().any(|(_, k, _)| *k == RowKind::Result);
-    let (rule, path, place, message) = if d.cell.column == TOTAL && !d.with_row_total {
-        // A written 总计 alone: R3, in its own words.
-        let place = place_of(path, TOTAL);
-        let sum = expected;
-        (
-            Rule::R3,
-            format!("{path}[{TOTAL}]"),
-            place.clone(),
-            format!("{place}：总计应为本行各栏之和 {sum}，实为 {}", d.found),
-        )
-    } else if d.kind == RowKind::GrandTotal {
-        let place = place_of(path, j);
-        (
-            Rule::R4,
-            format!("{path}[{j}]"),
-            place.clone(),
-            format!(
-                "{place}：应为（一）至（六）各项之和 {expected}，实为 {}{follows}",
-                d.found
-            ),
-        )
-    } else if ambiguous_result && grand_written {
-        // The results of a column disagree with a （七）总计 that agrees with
-        // 一、二、四: one of the results is wrong, which one the table cannot tell.
-        let col = column_words(e, j);
-        let place = format!("表三 “{col}” 列（一）至（六）各项");
+    let diag = if ambiguous {
+        // Any result row of the column would explain it: the table cannot tell which.
+        let place = format!("表三 “{}” 列（一）至（六）各项", column_words(e, j));
         let sum = results_sum(j);
-        (
-            Rule::R4,
-            format!("{}[{j}]", rows::RESULTS_TOTAL),
-            place.clone(),
-            format!(
+        if grand_written {
+            // The results disagree with a （七）总计 that agrees with 一、二、四.
+            let message = format!(
                 "{place}之和 {sum}，与（七）总计 {} 不符：（七）总计与 一、二、四 相符，应是（一）至（六）中的某一项{amount}",
                 grand(j)
-            ),
-        )
-    } else if ambiguous_result {
-        // No （七）总计 written: the results stand in R1, and any of them may be wrong.
-        let col = column_words(e, j);
-        let place = format!("表三 “{col}” 列（一）至（六）各项");
-        (
-            Rule::R1,
-            format!("{path}[{j}]"),
-            place.clone(),
-            format!("{place}中的某一项{amount}（{why}）"),
-        )
-    } else {
-        let rule = match d.kind {
-            RowKind::Result if grand_written => Rule::R4,
-            _ => Rule::R1,
-        };
-        let place = place_of(path, j);
-        (
-            rule,
-            format!("{path}[{j}]"),
-            place.clone(),
-            format!(
-                "{place}：{amount}，应为 {expected}，实为 {}{follows}（{why}）",
-                d.found
-            ),
-        )
-    };
-    let (expected, found) = if ambiguous_result && grand_written {
-        (grand(j), results_sum(j))
-    } else if ambiguous_result {
-        (results_sum(j) + i128::from(d.delta), results_sum(j))
-    } else {
-        (expected, i128::from(d.found))
-    };
-    let mut diag = Diagnostic::error(rule, &path, message).cell(place, expected, found);
-    diag.hint = if !alternatives.is_empty() {
-        Some(format!("或：{}", alternatives.join("；或：")))
-    } else {
-        match rule {
-            Rule::R4 => Some("（七）总计 =（一）予以公开 +（二）部分公开 +（三）不予公开各项 +（四）无法提供各项 +（五）不予处理各项 +（六）其他处理".into()),
-            Rule::R1 => Some("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和".into()),
-            _ => None,
+            );
+            let p = format!("{}[{j}]", rows::RESULTS_TOTAL);
+            let diag = Diagnostic::error(Rule::R4, &p, message)
+                .cell(place, grand(j), sum)
+                .hint(hint(R4_HINT));
+            return (p, diag);
         }
+        // No （七）总计 written: the results stand in R1.
+        let message = format!("{place}中的某一项{amount}（{why}）");
+        Diagnostic::error(Rule::R1, format!("{path}[{j}]"), message)
+            .cell(place, sum + i128::from(d.delta), sum)
+            .hint(hint(R1_HINT))
+    } else {
+        let (rule, default) = match d.kind {
+            RowKind::Result if grand_written => (Rule::R4, R4_HINT),
+            _ => (Rule::R1, R1_HINT),
+        };
+        let place = place(e, path, Some(j));
+        let message = format!(
+            "{place}：{amount}，应为 {expected}，实为 {}{follows}（{why}）",
+            d.found
+        );
+        Diagnostic::error(rule, format!("{path}[{j}]"), message)
+            .cell(place, expected, d.found)
+            .hint(hint(default))
     };
-    (path, diag)
+    (diag.path.clone(), diag)
 }
 
-/// R3 (table 三) and R4, R1 each failing rule on its own (`applications`), or R5
-/// (table 四, where a row's 总计 is the only rule and one defect one error).
-fn each_failing_rule(
-    report: &Report,
-    computed: &Computed,
-    cx: &Context,
-    applications: bool,
-) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    let e = report.edition;
-    let results = result_rows(e);
+/// The error of a written 总计 that is not the sum of its row (R3, R5): its key
+/// path and the diagnostic.
+fn row_total_error(
+    e: Edition,
+    rule: Rule,
+    path: &str,
+    len: usize,
+    sum: i128,
+    given: i64,
+) -> (String, Diagnostic) {
+    let p = format!("{path}[{len}]");
+    let place = place(e, path, Some(len));
+    let d = Diagnostic::error(
+        rule,
+        &p,
+        format!("{place}：总计应为本行各栏之和 {sum}，实为 {given}"),
+    )
+    .cell(place, sum, given);
+    (p, d)
+}
 
-    // R3 and R5: a 总计 written in a row equals the sum of the row.
-    for table in tables::tables(e) {
-        let (rule, len) = match table.id {
-            TableId::Applications if applications => (Rule::R3, APPLICANT_COLUMNS),
-            TableId::ReviewsAndLawsuits if !applications => (Rule::R5, RESULT_COLUMNS),
-            _ => continue,
+/// The error of a written （七）总计 that is not the sum of the results (R4).
+fn grand_total_error(e: Edition, j: usize, sum: i128, given: i64) -> (String, Diagnostic) {
+    let p = format!("{}[{j}]", rows::RESULTS_TOTAL);
+    let place = place(e, rows::RESULTS_TOTAL, Some(j));
+    let d = Diagnostic::error(
+        Rule::R4,
+        &p,
+        format!("{place}：应为（一）至（六）各项之和 {sum}，实为 {given}"),
+    )
+    .cell(place, sum, given)
+    .hint(R4_HINT);
+    (p, d)
+}
+
+/// R3 or R5: each written 总计 of the table's rows equals the sum of its row.
+fn row_totals(report: &Report, table: TableId, cx: &Context) -> Vec<Diagnostic> {
+    let e = report.edition;
+    let (rule, len) = match table {
+        TableId::Applications => (Rule::R3, APPLICANT_COLUMNS),
+        TableId::ReviewsAndLawsuits => (Rule::R5, RESULT_COLUMNS),
+        TableId::ActiveDisclosure => return Vec::new(),
+    };
+    let Some(spec) = tables::tables(e).iter().find(|t| t.id == table) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for f in spec.fields() {
+        let Some(given) = given_total(report, f.path) else {
+            continue;
         };
-        for f in table.fields() {
-            let Some(given) = given_total(report, f.path) else {
-                continue;
-            };
-            let sum: i128 = report.row(f.path, len).iter().map(|&v| i128::from(v)).sum();
-            if i128::from(given) != sum {
-                let p = format!("{}[{len}]", f.path);
-                let place = place(e, f.path, Some(len));
-                let d = Diagnostic::error(
-                    rule,
-                    &p,
-                    format!("{place}：总计应为本行各栏之和 {sum}，实为 {given}"),
-                )
-                .cell(place, sum, given);
-                out.push(cx.at(d, &p));
-            }
+        let sum: i128 = report.row(f.path, len).iter().map(|&v| i128::from(v)).sum();
+        if i128::from(given) != sum {
+            let (p, d) = row_total_error(e, rule, f.path, len, sum, given);
+            out.push(cx.at(d, &p));
         }
     }
+    out
+}
 
-    if !applications {
-        return out;
-    }
+/// Table 三's rules each on its own (R3, R4, R1), for when its defects cannot be
+/// located (unreadable cells, more than three defects).
+fn table_three_rule_by_rule(report: &Report, computed: &Computed, cx: &Context) -> Vec<Diagnostic> {
+    let e = report.edition;
+    let results = result_rows(e);
+    let mut out = row_totals(report, TableId::Applications, cx);
+
     // R4: a written （七）总计 equals the column sums of all results.
     if let Some(Values::Row { values, .. }) = report.values.get(rows::RESULTS_TOTAL)
         && cx.ok(&results)
@@ -455,15 +446,7 @@ fn each_failing_rule(
         for (j, &given) in values.iter().enumerate() {
             let sum = computed.rows[rows::RESULTS_TOTAL][j];
             if i128::from(given) != sum {
-                let p = format!("{}[{j}]", rows::RESULTS_TOTAL);
-                let place = place(e, rows::RESULTS_TOTAL, Some(j));
-                let d = Diagnostic::error(
-                    Rule::R4,
-                    &p,
-                    format!("{place}：应为（一）至（六）各项之和 {sum}，实为 {given}"),
-                )
-                .cell(place, sum, given)
-                .hint("（七）总计 =（一）予以公开 +（二）部分公开 +（三）不予公开各项 +（四）无法提供各项 +（五）不予处理各项 +（六）其他处理");
+                let (p, d) = grand_total_error(e, j, sum, given);
                 out.push(cx.at(d, &p));
             }
         }
@@ -479,10 +462,7 @@ fn each_failing_rule(
             let outgoing = row(rows::RESULTS_TOTAL)[j] + row(rows::CARRIED_FORWARD)[j];
             if incoming != outgoing {
                 let p = format!("{}[{j}]", rows::CARRIED_FORWARD);
-                let col = tables::table_for(e, "applications")
-                    .map(|t| t.cell_words(rows::NEW, Some(j)).1)
-                    .unwrap_or_default();
-                let place = format!("表三 “{col}” 列");
+                let place = format!("表三 “{}” 列", column_words(e, j));
                 let d = Diagnostic::error(
                     Rule::R1,
                     &p,
@@ -491,7 +471,7 @@ fn each_failing_rule(
                     ),
                 )
                 .cell(place, incoming, outgoing)
-                .hint("本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和");
+                .hint(R1_HINT);
                 out.push(cx.at(d, &p));
             }
         }

@@ -202,7 +202,7 @@ mod tests {
         for i in 0..6 {
             let text = write::to_string(&report(i), Format::Yaml);
             let d = read_str(&text, Format::Yaml);
-            let diags = crate::check::diagnostics(&d, None);
+            let diags = crate::check::diagnostics(d, None);
             assert!(diags.is_empty(), "report {i}: {diags:#?}");
             assert_eq!(report(i), report(i));
         }

@@ -289,7 +289,7 @@ fn an_empty_table_three_is_a_warning_not_silence() {
         out.push('\n');
     }
     let decoded = nianbao_form::load::read_str(&out, nianbao_form::tree::Format::Yaml);
-    let diags = check::diagnostics(&decoded, None);
+    let diags = check::diagnostics(decoded, None);
     let found = unfilled(&diags);
     assert_eq!(found.len(), 1, "{diags:#?}");
     assert_eq!(found[0].path, "applications");
@@ -297,7 +297,7 @@ fn an_empty_table_three_is_a_warning_not_silence() {
     assert!(found[0].line.is_some());
     // The example itself is filled.
     let filled = check::diagnostics(
-        &nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml),
+        nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml),
         None,
     );
     assert!(unfilled(&filled).is_empty(), "{filled:#?}");

@@ -156,8 +156,8 @@ impl<'f> Renderer<'f> {
         result
     }
 
-    fn render_checked(&self, checked: Checked, options: &Options) -> Result<Rendered, Refused> {
-        let mut diagnostics = checked.diagnostics.clone();
+    fn render_checked(&self, mut checked: Checked, options: &Options) -> Result<Rendered, Refused> {
+        let mut diagnostics = std::mem::take(&mut checked.diagnostics);
         diagnostics.extend(fonts::glyph_diagnostics(
             &checked.report,
             &checked.positions,
