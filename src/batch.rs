@@ -21,7 +21,7 @@ use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use nianbao_form::diag;
-use nianbao_form::files::{temp_prefix, write_atomically};
+use nianbao_form::files::{self, temp_prefix};
 use nianbao_form::load;
 use nianbao_render::fonts::{FontOptions, FontSet};
 use nianbao_render::output::Output;
@@ -150,9 +150,16 @@ fn plan(
     Ok(jobs)
 }
 
-/// Renders one input and writes its files; nothing is printed here (workers run
-/// in parallel).
-fn render_one(job: &Job, o: &Options, renderer: &Renderer) -> Outcome {
+/// Renders one input and writes its files, all or none: every file is written in
+/// full under a temporary name before any is put in place. Nothing is printed here
+/// (workers run in parallel). `exit_at` is a test hook of worker processes: the
+/// worker exits between writing the files of that input and putting them in place.
+fn render_one(
+    job: &Job,
+    o: &Options,
+    renderer: &Renderer,
+    exit_at: Option<&std::ffi::OsStr>,
+) -> Outcome {
     let file = display(&job.input);
     let in_file = |diags: Vec<diag::Diagnostic>| {
         let diags: Vec<_> = diags.into_iter().map(|d| d.in_file(&file)).collect();
@@ -174,7 +181,7 @@ fn render_one(job: &Job, o: &Options, renderer: &Renderer) -> Outcome {
         diags: diags.clone(),
         failure: Some(why),
     };
-    let mut written = Vec::new();
+    let mut staged = Vec::new();
     for (output, bytes) in rendered.files {
         let path = job.output(output);
         if let Some(dir) = path.parent()
@@ -183,7 +190,17 @@ fn render_one(job: &Job, o: &Options, renderer: &Renderer) -> Outcome {
         {
             return fail(format!("{}：无法创建输出文件夹：{e}", dir.display()));
         }
-        if let Err(e) = write_atomically(&path, &bytes, true) {
+        match files::stage(&path, &bytes) {
+            Ok(s) => staged.push((path, s)),
+            Err(e) => return fail(e),
+        }
+    }
+    if exit_at.is_some_and(|name| job.input.file_name() == Some(name)) {
+        std::process::exit(101);
+    }
+    let mut written = Vec::new();
+    for (path, s) in staged {
+        if let Err(e) = s.commit(true) {
             return fail(e);
         }
         written.push(path);
@@ -383,7 +400,7 @@ fn in_threads(
                 // One Typst world per worker, reused for every document it renders.
                 let renderer = Renderer::new(fonts);
                 while let Some((i, job)) = queue.take() {
-                    queue.finish(i, render_one(job, o, &renderer));
+                    queue.finish(i, render_one(job, o, &renderer, None));
                 }
             });
         }
@@ -552,6 +569,8 @@ pub fn serve(o: Options) -> ExitCode {
     // parent sends no more.
     let _ = ctrlc::set_handler(|| {});
     let renderer = Renderer::new(&fonts);
+    // The test hook of `render_one` (tests/batch.rs: a worker that dies).
+    let exit_at = std::env::var_os("NIANBAO_TEST_WORKER_EXIT_AT");
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
@@ -559,7 +578,7 @@ pub fn serve(o: Options) -> ExitCode {
         let Ok(job) = serde_json::from_str::<Job>(&line) else {
             break;
         };
-        let outcome = render_one(&job, &o, &renderer);
+        let outcome = render_one(&job, &o, &renderer, exit_at.as_deref());
         let answer = serde_json::to_string(&outcome).expect("outcome serializes");
         if writeln!(out, "{answer}").and_then(|_| out.flush()).is_err() {
             break;

@@ -367,6 +367,8 @@ fn a_worker_that_dies_fails_only_its_document() {
     let input = dir.path().join("in");
     assert_eq!(code(&run(&["synth", "30", input.to_str().unwrap()])), 0);
     let out = dir.path().join("out");
+    // The worker that takes report-00007 dies at a known point: after writing its
+    // PDF and DOCX under temporary names, before putting them in place.
     let child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
         .args([
             "render",
@@ -378,22 +380,11 @@ fn a_worker_that_dies_fails_only_its_document() {
             "--no-system-fonts",
             "-q",
         ])
+        .env("NIANBAO_TEST_WORKER_EXIT_AT", "report-00007.yaml")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    // Once the workers are at work, kill one of them.
-    let t = std::time::Instant::now();
-    while files_under(&out).is_empty() && t.elapsed().as_secs() < 60 {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let children = std::fs::read_to_string(format!("/proc/{0}/task/{0}/children", child.id()))
-        .unwrap_or_default();
-    let Some(worker) = children.split_whitespace().next() else {
-        panic!("no worker process found");
-    };
-    let killed = Command::new("kill").args(["-9", worker]).status().unwrap();
-    assert!(killed.success());
     let o = child.wait_with_output().unwrap();
     let err = stderr(&o);
     assert_eq!(code(&o), 1, "{err}");
@@ -401,6 +392,13 @@ fn a_worker_that_dies_fails_only_its_document() {
     assert!(err.contains("工作进程意外退出"), "{err}");
     let files = files_under(&out);
     assert_eq!(files.len(), 58, "{files:?}");
+    // All of its files or none: none of the dead worker's document, no temporary file.
+    assert!(
+        files
+            .iter()
+            .all(|f| !f.contains("report-00007") && !f.contains(".nianbao-")),
+        "{files:?}"
+    );
     for f in files.iter().filter(|f| f.ends_with(".pdf")) {
         let bytes = std::fs::read(out.join(f)).unwrap();
         assert!(
