@@ -24,13 +24,6 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Checked {
-    /// The number of errors (warnings left out).
-    pub fn errors(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-}
-
 /// Checks a decoded report: input problems, the rules within the report, the
 /// expressions in its prose and, with last year's report, the cross-year rules.
 ///

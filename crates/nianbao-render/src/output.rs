@@ -53,12 +53,10 @@ impl Output {
         }
     }
 
-    /// The file extension, without the dot.
+    /// The file extension, without the dot: the `--to` name, for every output so
+    /// far (an output whose extension differs gets its own arm here).
     pub fn extension(self) -> &'static str {
-        match self {
-            Output::Pdf => "pdf",
-            Output::Docx => "docx",
-        }
+        self.name()
     }
 
     /// The output named `name` on the command line.

@@ -122,11 +122,6 @@ impl<'f> Renderer<'f> {
         }
     }
 
-    /// The typesetter, for those who lay out documents themselves.
-    pub fn typesetter(&self) -> &Typesetter {
-        &self.typesetter
-    }
-
     /// Reads, checks and renders the report file at `path`.
     ///
     /// # Errors
