@@ -164,6 +164,19 @@ fn damaged_reports_are_located() {
         .map(|n| example(n))
         .collect();
     bases.extend((0..6).map(nianbao_form::synth::report));
+    // More real reports to damage, for a measurement: NIANBAO_DAMAGE_DIR=../shared/cases/real.
+    if let Some(dir) = std::env::var_os("NIANBAO_DAMAGE_DIR") {
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        paths.sort();
+        bases = paths
+            .iter()
+            .map(|p| read_file(p).unwrap().report.unwrap())
+            .collect();
+    }
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     for k in 1..=3 {
         let (mut exact, mut named, mut runs) = (0, 0, 0);
