@@ -369,32 +369,34 @@ fn run_check(
         eprintln!("{e}");
         all.push(Diagnostic::error(Rule::Read, "", e.to_string()).in_file(&display(path)));
     };
+    // Last year's report is already published: what is wrong inside it is shown as
+    // notes about that file, and never makes this year's check fail.
     let prev = match previous {
-        Some(p) => match load::read_file(p) {
-            Ok(d) => match check::check(d, None) {
-                Ok(checked) => {
-                    let diags = checked.diagnostics.into_iter();
-                    all.extend(diags.map(|x| x.in_file(&display(p))));
-                    Some(checked.report)
-                }
-                Err(diags) => {
-                    all.extend(diags.into_iter().map(|x| x.in_file(&display(p))));
-                    all.push(
-                        Diagnostic::warning(
+        Some(p) => {
+            let note = |d: Diagnostic| d.as_note().in_file(&display(p));
+            match load::read_file(p) {
+                Ok(d) => match check::check(d, None) {
+                    Ok(checked) => {
+                        all.extend(checked.diagnostics.into_iter().map(note));
+                        Some(checked.report)
+                    }
+                    Err(diags) => {
+                        all.extend(diags.into_iter().map(note));
+                        all.push(note(Diagnostic::warning(
                             Rule::Previous,
                             "",
-                            "上一年度的报告有错误，无法进行跨年度核对（R6–R8）",
-                        )
-                        .in_file(&display(p)),
-                    );
+                            "上一年度的报告无法读出，未进行跨年度核对（R6–R8）",
+                        )));
+                        None
+                    }
+                },
+                // A file that cannot be read at all (a wrong path): a usage error.
+                Err(e) => {
+                    read_error(p, e, &mut all);
                     None
                 }
-            },
-            Err(e) => {
-                read_error(p, e, &mut all);
-                None
             }
-        },
+        }
         None => None,
     };
     for file in files {
@@ -440,7 +442,11 @@ fn run_check(
 /// The numbers of errors and of warnings.
 fn count(diags: &[Diagnostic]) -> (usize, usize) {
     let errors = diags.iter().filter(|d| d.is_error()).count();
-    (errors, diags.len() - errors)
+    let warnings = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
 }
 
 /// Writes a report file (never half-written; not over an existing file unless `force`).

@@ -382,9 +382,21 @@ fn fractional_count() {
 
 #[test]
 fn non_numeric_counts() {
+    // A quoted number means the number: read, with a warning that names the quotes
+    // (README: "Numbers as clerks type them").
     let c = bad_count("\"561\"");
-    let d = c.one("not-a-number");
-    assert_eq!(d["hint"], "去掉引号，直接写数字");
+    assert_eq!(c.code, 0);
+    let d = c.one("number-format");
+    assert_eq!(d["severity"], "warning");
+    assert!(
+        d["message"].as_str().unwrap().contains("数字加了引号"),
+        "{d}"
+    );
+    let c = bad_count("\"—\"");
+    assert_eq!(
+        c.one("not-a-number")["hint"],
+        "没有数据请填 0（不要填 “—”、“/” 或 “无”）"
+    );
     let c = bad_count("许多");
     assert_eq!(c.one("not-a-number")["path"], "applications.granted[0]");
     let c = bad_count("null");
@@ -399,7 +411,16 @@ fn overflowing_count() {
 
 #[test]
 fn money_is_a_plain_decimal() {
+    // Thousands separators are read, with a warning; a misplaced one is an error.
     let text = edit(Y2021, "fees: \"1187.30\"", "fees: \"1,187.30\"");
+    let c = check_text("f.yaml", &text, &[]);
+    let d = c.one("number-format");
+    assert_eq!(d["path"], "active_disclosure.fees");
+    assert!(
+        d["message"].as_str().unwrap().contains("已按 1187.30 读取"),
+        "{d}"
+    );
+    let text = edit(Y2021, "fees: \"1187.30\"", "fees: \"11,87.30\"");
     let c = check_text("f.yaml", &text, &[]);
     let d = c.one("money");
     assert_eq!(d["path"], "active_disclosure.fees");

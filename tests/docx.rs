@@ -352,6 +352,27 @@ fn user_text_cannot_break_the_xml() {
     );
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("x.yaml");
+    // Control characters cannot be printed or stored: an error at their key and
+    // line, and nothing is written (they used to be dropped silently).
+    std::fs::write(&input, &text).unwrap();
+    let o = run(&[
+        "render",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--to",
+        "docx",
+    ]);
+    assert_eq!(code(&o), 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains("错误[unprintable]")
+            && err.contains("U+0001")
+            && err.contains("other_matters[1]"),
+        "{err}"
+    );
+    assert!(!dir.path().join("x.docx").exists());
+    let text = text.replace("\\u0001", "").replace("\\u0008", "");
     std::fs::write(&input, text).unwrap();
     let (_out, docx) = render(&input, &["--to", "docx"]);
     let xml = Package::open(&docx).text("word/document.xml");
@@ -361,10 +382,7 @@ fn user_text_cannot_break_the_xml() {
         xml.contains("王喆 &lt;w:p&gt;&amp;amp; &quot;引&quot; ]]&gt;"),
         "markup kept as text"
     );
-    assert!(
-        xml.contains("制表 符与控制字符"),
-        "control characters dropped, tab as space"
-    );
+    assert!(xml.contains("制表 符与控制字符"), "tab as space");
 }
 
 #[test]

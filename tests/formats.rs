@@ -100,7 +100,8 @@ fn money_keeps_its_digits_exactly() {
 fn user_text_survives_every_format_literally() {
     let mut r = report(&example("qinghe-2023.yaml"));
     let tricky = "引号\"与\\反斜杠 # 非注释 ' 单引号\t制表\n第二行 [a] {b} *c* $d$ <e> @f #read(\"/etc/passwd\") ]".to_string();
-    r.organ = format!("某局 {tricky}");
+    // (Spaces between two Chinese characters would be removed with a warning.)
+    r.organ = format!("某局 A {tricky}");
     r.overview.push(Block::Item {
         title: "标题: 冒号 - 破折号".into(),
         text: tricky.clone(),

@@ -4,8 +4,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Pos, Rule};
+use crate::limits;
 use crate::model::{Block, Date, Edition, Meta, Report, Signature, Values};
 use crate::tables::{self, Kind, Shape};
+use crate::text;
 use crate::tree::{Node, Scalar, Value};
 
 /// Where each key path of the input was written.
@@ -179,9 +181,77 @@ fn hint_for(node: &Node, text_file: Option<&str>, cell: &str) -> Option<String> 
     }
 }
 
-fn number_text(s: &str) -> bool {
-    let s = s.trim();
-    !s.is_empty() && s.parse::<f64>().is_ok()
+/// Text that clerks put in a number cell to mean "nothing": 无, —, / …
+const PLACEHOLDERS: &[&str] = &[
+    "—", "——", "-", "--", "－", "–", "/", "／", "\\", "无", "空", "暂无", "×", "N/A", "n/a", "NA",
+];
+
+/// A number written as text that plainly means one number: full-width digits
+/// (`２０５１７`), thousands separators (`20,517`, `2，008`), surrounding spaces. Gives
+/// the number in ASCII digits (with its fraction, when `fraction`) and the causes
+/// in the user's words (全角数字, 千位分隔符), or `None` when the text is no number or
+/// is ambiguous (`2,08`, `1.5` for a count).
+fn plain_number(text: &str, fraction: bool) -> Option<(String, Vec<&'static str>)> {
+    let trimmed = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}');
+    let mut causes = Vec::new();
+    let mut ascii = String::with_capacity(trimmed.len());
+    for c in trimmed.chars() {
+        let mapped = match c {
+            '０'..='９' => {
+                if !causes.contains(&"全角数字") {
+                    causes.push("全角数字");
+                }
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32)?
+            }
+            '，' => ',',
+            '．' if fraction => '.',
+            c => c,
+        };
+        ascii.push(mapped);
+    }
+    let (int, frac) = match ascii.split_once('.') {
+        Some((i, f)) if fraction => (i.to_string(), Some(f.to_string())),
+        Some(_) => return None,
+        None => (ascii.clone(), None),
+    };
+    let groups: Vec<&str> = int.split(',').collect();
+    if groups.len() > 1 {
+        let first_ok = (1..=3).contains(&groups[0].len());
+        if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
+            return None;
+        }
+        causes.push("千位分隔符");
+    }
+    let digits: String = groups.concat();
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(&digits) || frac.as_deref().is_some_and(|f| !all_digits(f)) {
+        return None;
+    }
+    Some(match frac {
+        Some(f) => (format!("{digits}.{f}"), causes),
+        None => (digits, causes),
+    })
+}
+
+/// The hint for a number cell that holds something else: the cause when it can be
+/// named (a placeholder for "none", a unit or a remark beside the number).
+fn not_a_number_hint(node: &Node, s: &str) -> Option<String> {
+    let t = s.trim();
+    if t.is_empty() || PLACEHOLDERS.contains(&t) {
+        return Some("没有数据请填 0（不要填 “—”、“/” 或 “无”）".into());
+    }
+    let leading_digits = t
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || ('０'..='９').contains(c))
+        .count();
+    if leading_digits > 0 {
+        return Some("只填数字，不要带单位、说明或括注（说明写进正文）".into());
+    }
+    hint_for(
+        node,
+        Some("数量写作整数，如 12"),
+        "在单元格中填数字（不要带单位、空格或引号）",
+    )
 }
 
 impl Decoder {
@@ -227,16 +297,84 @@ impl Decoder {
         }
     }
 
-    /// A text value; numbers are taken as written.
+    /// A text value; numbers are taken as written. Text past
+    /// [`limits::MAX_TEXT_CHARS`] or holding a character that cannot be printed is an
+    /// error; stray ASCII spaces between Chinese characters are removed with a warning.
     fn text(&mut self, path: &str, node: &Node) -> Option<String> {
         self.positions.record(path, node);
-        match &node.value {
-            Value::Scalar(Scalar::Str(s) | Scalar::Int(s) | Scalar::Float(s)) => Some(s.clone()),
+        let s = match &node.value {
+            Value::Scalar(Scalar::Str(s) | Scalar::Int(s) | Scalar::Float(s)) => s,
             _ => {
                 self.wrong_type(path, node, "文本");
-                None
+                return None;
             }
+        };
+        let chars = s.chars().count();
+        if chars > limits::MAX_TEXT_CHARS {
+            self.error(
+                Rule::Limit,
+                path,
+                node.pos,
+                format!(
+                    "“{path}” 长 {chars} 字，超过上限 {} 字",
+                    limits::MAX_TEXT_CHARS
+                ),
+            )
+            .hint = Some("请检查是否粘贴了整份文件；一个段落不会这样长".into());
+            return None;
         }
+        if let Some((i, c)) = s
+            .chars()
+            .enumerate()
+            .find(|(_, c)| limits::is_unprintable(*c))
+        {
+            let count = s.chars().filter(|c| limits::is_unprintable(*c)).count();
+            let from = i.saturating_sub(8);
+            let around: String = s.chars().skip(from).take(i - from).collect();
+            self.error(
+                Rule::Unprintable,
+                path,
+                node.pos,
+                format!(
+                    "“{path}” 第 {} 个字符是无法打印的控制字符 U+{:04X}（{}{}）",
+                    i + 1,
+                    c as u32,
+                    if around.is_empty() {
+                        "在开头".to_string()
+                    } else {
+                        format!("在 “{around}” 之后")
+                    },
+                    if count > 1 {
+                        format!("，共 {count} 个")
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+            .hint = Some("删除这些字符：它们常随复制粘贴带入，打印不出，也无法存入 DOCX".into());
+            return Some(s.chars().filter(|c| !limits::is_unprintable(*c)).collect());
+        }
+        let (tidy, removed) = text::remove_stray_spaces(s);
+        if removed > 0 {
+            let example = text::first_stray_space(s).unwrap_or_default();
+            self.diags.push(
+                Diagnostic::warning(
+                    Rule::StraySpace,
+                    path,
+                    format!(
+                        "“{path}” 中汉字或全角标点旁有 {removed} 处多余的半角空格（如 “{example}”），已删除"
+                    ),
+                )
+                .at(Some(node.pos))
+                .hint(hint_for(
+                    node,
+                    Some("中文段落写在一行内：YAML 的多行文本会把换行变成空格；从 PDF 或网页粘贴的文字也常带空格"),
+                    "删除单元格中汉字之间的空格",
+                ).unwrap_or_default()),
+            );
+            return Some(tidy);
+        }
+        Some(s.clone())
     }
 
     fn date(&mut self, path: &str, node: &Node) -> Option<Date> {
@@ -280,15 +418,25 @@ impl Decoder {
                 format!("“{path}” 应为整数，实为 {raw}"),
                 Some("数量只能是整数".to_string()),
             )),
-            Value::Scalar(Scalar::Str(s)) => Some((
-                Rule::NotANumber,
-                format!("“{path}” 应为整数，实为文本 “{s}”"),
-                hint_for(
-                    node,
-                    number_text(s).then_some("去掉引号，直接写数字"),
-                    "在单元格中填数字（不要带单位、空格或引号）",
-                ),
-            )),
+            Value::Scalar(Scalar::Str(s)) => match plain_number(s, false) {
+                Some((digits, causes)) => {
+                    let value = self.number_written_as_text(path, node, s, &digits, causes);
+                    return value.parse::<i64>().ok().or_else(|| {
+                        self.error(
+                            Rule::Overflow,
+                            path,
+                            node.pos,
+                            format!("“{path}” 的数值 {digits} 超出可处理的范围"),
+                        );
+                        None
+                    });
+                }
+                None => Some((
+                    Rule::NotANumber,
+                    format!("“{path}” 应为整数，实为文本 “{s}”"),
+                    not_a_number_hint(node, s),
+                )),
+            },
             Value::Scalar(Scalar::Null) => Some((
                 Rule::NotANumber,
                 format!("“{path}” 是空值，应为整数"),
@@ -305,13 +453,57 @@ impl Decoder {
         None
     }
 
+    /// A number read from text (full-width digits, thousands separators, a quoted
+    /// number, a workbook cell formatted as text): a warning that names the cause and
+    /// the value read. Returns the value.
+    fn number_written_as_text(
+        &mut self,
+        path: &str,
+        node: &Node,
+        written: &str,
+        value: &str,
+        mut causes: Vec<&'static str>,
+    ) -> String {
+        let in_workbook = node.pos.sheet.is_some();
+        if in_workbook {
+            causes.insert(0, "单元格格式为文本");
+        } else if causes.is_empty() {
+            causes.push("数字加了引号");
+        }
+        let hint = if in_workbook {
+            format!(
+                "把单元格格式设为“常规”或“数值”后重新输入 {value}（文本格式的数字在 Excel、WPS 中不参与求和）"
+            )
+        } else {
+            format!("直接写半角数字，不加引号和千位分隔符：{value}")
+        };
+        self.diags.push(
+            Diagnostic::warning(
+                Rule::NumberFormat,
+                path,
+                format!(
+                    "“{path}” 写作 “{}”（{}），已按 {value} 读取",
+                    written.trim(),
+                    causes.join("、")
+                ),
+            )
+            .at(Some(node.pos))
+            .hint(hint),
+        );
+        value.to_string()
+    }
+
     /// A money amount, kept exactly as written.
     fn money(&mut self, path: &str, node: &Node) -> Option<String> {
         self.positions.record(path, node);
         let raw = match &node.value {
-            Value::Scalar(Scalar::Int(s) | Scalar::Float(s) | Scalar::Str(s)) => {
-                s.trim().to_string()
-            }
+            Value::Scalar(Scalar::Int(s) | Scalar::Float(s)) => s.trim().to_string(),
+            Value::Scalar(Scalar::Str(s)) => match plain_number(s, true) {
+                Some((plain, causes)) if plain != s.trim() || node.pos.sheet.is_some() => {
+                    self.number_written_as_text(path, node, s, &plain, causes)
+                }
+                _ => s.trim().to_string(),
+            },
             _ => {
                 self.wrong_type(path, node, "金额");
                 return None;
@@ -328,11 +520,15 @@ impl Decoder {
             node.pos,
             format!("“{path}” 不是有效金额：{raw}"),
         );
-        d.hint = hint_for(
-            node,
-            Some("金额写作非负的十进制数，如 96171.6 或 \"0\"（不用千位分隔符、不用科学计数法）"),
-            "金额填不小于 0 的数，如 96171.6",
-        );
+        d.hint = if PLACEHOLDERS.contains(&raw.as_str()) {
+            Some("没有收费请填 0（不要填 “—”、“/” 或 “无”）".into())
+        } else {
+            hint_for(
+                node,
+                Some("金额写作非负的十进制数，如 96171.6 或 \"0\"（不用科学计数法）"),
+                "金额填不小于 0 的数，如 96171.6",
+            )
+        };
         None
     }
 
@@ -670,6 +866,33 @@ pub fn decode(root: &Node) -> Decoded {
         values: BTreeMap::new(),
         table_texts: BTreeMap::new(),
     };
+    // A YAML/JSON/TOML file of something else (a configuration file in the folder):
+    // one error that says so, not a list of every key it lacks.
+    let foreign = match &root.value {
+        Value::Map(entries) => {
+            !entries.is_empty()
+                && !entries
+                    .iter()
+                    .any(|(k, _, _)| TOP_KEYS.contains(&k.as_str()))
+        }
+        Value::Seq(_) => true,
+        Value::Scalar(_) => false,
+    };
+    if foreign {
+        d.error(
+            Rule::NotAReport,
+            "",
+            root.pos,
+            "这不是年报数据文件：没有 edition、year、organ 等任何年报数据的键".into(),
+        )
+        .hint = Some(
+            "nianbao 只读取年报数据文件（nianbao init 生成的格式）；其他文件请移出该文件夹".into(),
+        );
+        return Decoded {
+            diags: d.diags,
+            ..Decoded::default()
+        };
+    }
     let Some(entries) = d.map("", root) else {
         return Decoded {
             diags: d.diags,

@@ -10,6 +10,9 @@ pub enum Severity {
     Error,
     /// Probably wrong; an error under `--strict`.
     Warning,
+    /// For information only, never a failure: a problem in a file the user cannot
+    /// change (last year's report, already published, read with `--previous`).
+    Note,
 }
 
 impl Severity {
@@ -18,6 +21,7 @@ impl Severity {
         match self {
             Severity::Error => "错误",
             Severity::Warning => "警告",
+            Severity::Note => "说明",
         }
     }
 }
@@ -76,6 +80,19 @@ rules! {
     Syntax = "syntax",
     /// The file could not be read at all.
     Read = "read",
+    /// The file goes past a limit of the loaders (nodes, aliases, nesting, text
+    /// length: [`crate::limits`]).
+    Limit = "limit",
+    /// A control character or noncharacter in a text (cannot be printed or stored).
+    Unprintable = "unprintable",
+    /// A number written as text, with full-width digits or thousands separators:
+    /// read as the number it plainly is, with a warning.
+    NumberFormat = "number-format",
+    /// ASCII spaces between Chinese characters or beside full-width punctuation,
+    /// removed with a warning (they print as half-width gaps off the character grid).
+    StraySpace = "stray-space",
+    /// A data file of something else: none of a report's keys.
+    NotAReport = "not-a-report",
     /// A key written twice.
     DuplicateKey = "duplicate-key",
     /// A key the format does not have.
@@ -244,6 +261,13 @@ impl Diagnostic {
         }
     }
 
+    /// The same diagnostic as a [`Severity::Note`] about another file (last year's
+    /// report): never a failure, whatever its rule.
+    pub fn as_note(mut self) -> Self {
+        self.severity = Severity::Note;
+        self
+    }
+
     /// Whether it is an error (not a warning).
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
@@ -295,11 +319,13 @@ impl Diagnostic {
 /// A list of diagnostics being collected.
 pub type Diagnostics = Vec<Diagnostic>;
 
-/// Whether the list holds an error (or, when `strict`, a warning).
+/// Whether the list holds an error (or, when `strict`, a warning). Notes never fail.
 pub fn fails(diags: &[Diagnostic], strict: bool) -> bool {
-    diags
-        .iter()
-        .any(|d| d.severity == Severity::Error || strict)
+    diags.iter().any(|d| match d.severity {
+        Severity::Error => true,
+        Severity::Warning => strict,
+        Severity::Note => false,
+    })
 }
 
 /// Formats diagnostics for a terminal, one block per diagnostic.

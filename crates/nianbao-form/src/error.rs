@@ -38,6 +38,36 @@ pub enum LoadError {
         /// The reader's own words.
         cause: String,
     },
+    /// A file larger than the loaders read ([`crate::limits::MAX_TEXT_FILE_BYTES`],
+    /// [`crate::limits::MAX_WORKBOOK_BYTES`]).
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size, in bytes.
+        size: u64,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+    /// A workbook whose package goes past a limit (a zip bomb, a sheet that reaches a
+    /// millionth row …): the message says which part and which limit.
+    WorkbookLimit {
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
+        /// What goes past which limit, in Chinese.
+        detail: String,
+    },
+}
+
+/// A size in bytes as users read it: `2 MB`, `512 KB`, `300 字节`.
+pub fn human_size(bytes: u64) -> String {
+    const MIB: u64 = 1024 * 1024;
+    if bytes >= MIB {
+        format!("{:.1} MB", bytes as f64 / MIB as f64).replace(".0 MB", " MB")
+    } else if bytes >= 1024 {
+        format!("{} KB", bytes / 1024)
+    } else {
+        format!("{bytes} 字节")
+    }
 }
 
 impl LoadError {
@@ -52,16 +82,22 @@ impl LoadError {
                 path: Some(file.to_path_buf()),
                 cause,
             },
+            LoadError::WorkbookLimit { detail, .. } => LoadError::WorkbookLimit {
+                path: Some(file.to_path_buf()),
+                detail,
+            },
             other => other,
         }
     }
 
     fn path(&self) -> Option<&Path> {
         match self {
-            LoadError::UnknownType { path } | LoadError::Io { path, .. } => Some(path),
-            LoadError::NotUtf8 { path, .. } | LoadError::NotWorkbook { path, .. } => {
-                path.as_deref()
-            }
+            LoadError::UnknownType { path }
+            | LoadError::Io { path, .. }
+            | LoadError::TooLarge { path, .. } => Some(path),
+            LoadError::NotUtf8 { path, .. }
+            | LoadError::NotWorkbook { path, .. }
+            | LoadError::WorkbookLimit { path, .. } => path.as_deref(),
         }
     }
 }
@@ -85,6 +121,16 @@ impl std::fmt::Display for LoadError {
             LoadError::NotWorkbook { cause, .. } => write!(
                 f,
                 "不是可读取的 .xlsx 工作簿（{cause}）；请用 Excel 或 WPS 另存为 .xlsx"
+            ),
+            LoadError::TooLarge { size, limit, .. } => write!(
+                f,
+                "文件过大（{}，上限 {}），已拒绝读取；年报数据文件通常只有几十 KB，请检查是否选错了文件",
+                human_size(*size),
+                human_size(*limit)
+            ),
+            LoadError::WorkbookLimit { detail, .. } => write!(
+                f,
+                "工作簿超出可读取的范围（{detail}），已拒绝读取；请检查是否选错了文件，或用 nianbao new 重新生成工作簿后填写"
             ),
         }
     }

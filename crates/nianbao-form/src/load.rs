@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::decode::{self, Decoded};
 use crate::error::LoadError;
+use crate::limits;
 use crate::tree::{self, Format};
 use crate::xlsx;
 
@@ -55,13 +56,39 @@ pub fn read_file(path: &Path) -> Result<Decoded, LoadError> {
     let format = Format::from_path(path).ok_or_else(|| LoadError::UnknownType {
         path: path.to_path_buf(),
     })?;
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = read_bounded(path, limits::MAX_TEXT_FILE_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|e| LoadError::NotUtf8 {
         path: Some(path.to_path_buf()),
         offset: e.utf8_error().valid_up_to(),
     })?;
     Ok(read_str(&text, format))
+}
+
+/// Reads a whole file of at most `limit` bytes (the file's size is checked before
+/// reading, and the read stops past the limit should the file grow meanwhile).
+///
+/// # Errors
+/// [`LoadError::Io`] when it cannot be read, [`LoadError::TooLarge`] past the limit.
+pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let io = |source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = |size| LoadError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit,
+    };
+    let size = file.metadata().map_err(io)?.len();
+    if size > limit {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(io)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
 }

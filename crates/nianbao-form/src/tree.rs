@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::diag::{Diagnostic, Pos, Rule};
+use crate::limits::{self, MAX_DEPTH, MAX_NODES};
 
 /// The input languages.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,6 +114,46 @@ pub fn parse(text: &str, format: Format) -> (Option<Node>, Vec<Diagnostic>) {
         Format::Toml => toml_tree::parse(text, &mut diags),
     };
     (node, diags)
+}
+
+/// The refusal of a file that goes past one of the [`limits`].
+fn limit_error(pos: Pos, message: String) -> Diagnostic {
+    Diagnostic::error(Rule::Limit, "", message)
+        .at(Some(pos))
+        .hint("年报数据文件不会这样大或这样深；请检查文件是否正确，或用 nianbao new 重新生成")
+}
+
+fn too_many_nodes(pos: Pos, format: Format) -> Diagnostic {
+    let aliases = if format == Format::Yaml {
+        "（别名 * 按展开后计）"
+    } else {
+        ""
+    };
+    limit_error(
+        pos,
+        format!("文件中的值超过 {MAX_NODES} 个{aliases}，超出上限，已拒绝读取"),
+    )
+}
+
+fn too_deep(pos: Pos) -> Diagnostic {
+    limit_error(
+        pos,
+        format!("列表和映射嵌套超过 {MAX_DEPTH} 层，超出上限，已拒绝读取"),
+    )
+}
+
+/// Counts the values built from a file, against [`MAX_NODES`].
+#[derive(Default)]
+struct Budget {
+    nodes: usize,
+}
+
+impl Budget {
+    /// Takes `n` values; false when the file goes past the limit.
+    fn take(&mut self, n: usize) -> bool {
+        self.nodes = self.nodes.saturating_add(n);
+        self.nodes <= MAX_NODES
+    }
 }
 
 fn syntax_error(format: Format, pos: Pos, detail: &str) -> Diagnostic {
@@ -230,8 +271,14 @@ mod yaml {
 
     struct Builder<'a> {
         events: Parser<'a, saphyr_parser::StrInput<'a>>,
-        anchors: HashMap<usize, Node>,
+        lines: LineIndex<'a>,
+        /// Each anchored value, with the number of values it holds (an alias to it
+        /// costs that many: "billion laughs" files repeat one anchor in nine aliases
+        /// nine levels deep).
+        anchors: HashMap<usize, (Node, usize)>,
         diags: &'a mut Vec<Diagnostic>,
+        budget: Budget,
+        depth: usize,
     }
 
     impl Builder<'_> {
@@ -253,7 +300,90 @@ mod yaml {
         /// Reads one node whose first event has been read.
         fn node(&mut self, ev: Event<'static>, span: Span) -> Option<Node> {
             let here = pos(&span);
-            let (node, anchor) = match ev {
+            let before = self.budget.nodes;
+            let cost = match &ev {
+                Event::Alias(id) => self.anchors.get(id).map_or(1, |a| a.1),
+                _ => 1,
+            };
+            if !self.budget.take(cost) {
+                self.diags.push(too_many_nodes(here, Format::Yaml));
+                return None;
+            }
+            let nested = matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..));
+            if nested {
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    self.diags.push(too_deep(here));
+                    return None;
+                }
+            }
+            let built = self.node_inner(ev, here);
+            if nested {
+                self.depth -= 1;
+            }
+            let (node, anchor) = built?;
+            if anchor != 0 {
+                let size = self.budget.nodes - before;
+                self.anchors.insert(anchor, (node.clone(), size));
+            }
+            Some(node)
+        }
+
+        /// The character at a marker of the source.
+        fn char_at(&self, m: &saphyr_parser::Marker) -> Option<char> {
+            let start = *self.lines.starts.get(m.line().checked_sub(1)?)?;
+            self.lines.text.get(start..)?.chars().nth(m.col())
+        }
+
+        /// In a flow list (`[2,008, 411]`) YAML reads `2,008` as two numbers, 2 and 8,
+        /// and shifts the row. Where a number of 1–3 digits is followed by a comma and,
+        /// with no space, by exactly three digits, and the list separates its other
+        /// items with a comma and a space, the comma is a thousands separator: the
+        /// items are joined into the text `2,008`, which the decoder reads as 2008 with
+        /// a warning naming the separator. A list written without spaces (`[2,8,411]`)
+        /// is left as YAML reads it.
+        fn join_thousands(&self, items: Vec<Node>, spans: &[Span]) -> Vec<Node> {
+            let digits = |n: &Node, len: std::ops::RangeInclusive<usize>| {
+                matches!(&n.value, Value::Scalar(Scalar::Int(s)) | Value::Scalar(Scalar::Str(s))
+                    if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            };
+            let glued: Vec<bool> = (1..items.len())
+                .map(|i| {
+                    let (before, after) = (&spans[i - 1], &spans[i]);
+                    after.start.index() == before.end.index() + 1
+                        && self.char_at(&before.end) == Some(',')
+                })
+                .collect();
+            if items.len() < 2 || glued.iter().all(|g| *g) {
+                return items;
+            }
+            let mut out: Vec<Node> = Vec::with_capacity(items.len());
+            let mut joining = false;
+            for (i, item) in items.into_iter().enumerate() {
+                let join = i > 0
+                    && glued[i - 1]
+                    && digits(&item, 3..=3)
+                    && out
+                        .last()
+                        .is_some_and(|prev| joining || digits(prev, 1..=3));
+                let digits_of = |n: &Node| match &n.value {
+                    Value::Scalar(Scalar::Int(s) | Scalar::Str(s)) => s.clone(),
+                    _ => String::new(),
+                };
+                if join && let Some(prev) = out.last_mut() {
+                    let text = format!("{},{}", digits_of(prev), digits_of(&item));
+                    prev.value = Value::Scalar(Scalar::Str(text));
+                    joining = true;
+                } else {
+                    out.push(item);
+                    joining = false;
+                }
+            }
+            out
+        }
+
+        fn node_inner(&mut self, ev: Event<'static>, here: Pos) -> Option<(Node, usize)> {
+            Some(match ev {
                 Event::Scalar(text, style, anchor, _) => {
                     let scalar = if style == ScalarStyle::Plain {
                         resolve(&text)
@@ -265,19 +395,22 @@ mod yaml {
                     (n, anchor)
                 }
                 Event::Alias(id) => {
-                    let mut n = self.anchors.get(&id).cloned()?;
+                    let mut n = self.anchors.get(&id)?.0.clone();
                     n.pos = here;
                     (n, 0)
                 }
                 Event::SequenceStart(anchor, _) => {
                     let mut items = Vec::new();
+                    let mut spans = Vec::new();
                     loop {
                         let (ev, span) = self.next()?;
                         if matches!(ev, Event::SequenceEnd) {
                             break;
                         }
+                        spans.push(span);
                         items.push(self.node(ev, span)?);
                     }
+                    let items = self.join_thousands(items, &spans);
                     (Node::new(Value::Seq(items), here), anchor)
                 }
                 Event::MappingStart(anchor, _) => {
@@ -309,11 +442,7 @@ mod yaml {
                     (Node::new(map_from(entries, self.diags), here), anchor)
                 }
                 _ => return None,
-            };
-            if anchor != 0 {
-                self.anchors.insert(anchor, node.clone());
-            }
-            Some(node)
+            })
         }
     }
 
@@ -336,8 +465,11 @@ mod yaml {
     pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
         let mut b = Builder {
             events: Parser::new_from_str(text),
+            lines: LineIndex::new(text),
             anchors: HashMap::new(),
             diags,
+            budget: Budget::default(),
+            depth: 0,
         };
         let mut root = None;
         loop {
@@ -367,50 +499,56 @@ mod json {
     use jsonc_parser::ast;
     use jsonc_parser::{CollectOptions, ParseOptions};
 
-    fn convert(v: ast::Value<'_>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
-        let (value, start) = match v {
-            ast::Value::StringLit(s) => (
-                Value::Scalar(Scalar::Str(s.value.into_owned())),
-                s.range.start,
-            ),
+    fn convert(
+        v: ast::Value<'_>,
+        lines: &LineIndex,
+        budget: &mut Budget,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Node> {
+        let start = match &v {
+            ast::Value::StringLit(s) => s.range.start,
+            ast::Value::NumberLit(n) => n.range.start,
+            ast::Value::BooleanLit(b) => b.range.start,
+            ast::Value::NullKeyword(n) => n.range.start,
+            ast::Value::Array(a) => a.range.start,
+            ast::Value::Object(o) => o.range.start,
+        };
+        if !budget.take(1) {
+            diags.push(too_many_nodes(lines.pos(start), Format::Json));
+            return None;
+        }
+        let value = match v {
+            ast::Value::StringLit(s) => Value::Scalar(Scalar::Str(s.value.into_owned())),
             ast::Value::NumberLit(n) => {
                 let raw = n.value;
-                let scalar = if raw.contains(['.', 'e', 'E']) {
+                Value::Scalar(if raw.contains(['.', 'e', 'E']) {
                     Scalar::Float(raw.to_string())
                 } else {
                     Scalar::Int(raw.to_string())
-                };
-                (Value::Scalar(scalar), n.range.start)
+                })
             }
-            ast::Value::BooleanLit(b) => (Value::Scalar(Scalar::Bool(b.value)), b.range.start),
-            ast::Value::NullKeyword(n) => (Value::Scalar(Scalar::Null), n.range.start),
-            ast::Value::Array(a) => {
-                let start = a.range.start;
-                let items = a
-                    .elements
+            ast::Value::BooleanLit(b) => Value::Scalar(Scalar::Bool(b.value)),
+            ast::Value::NullKeyword(_) => Value::Scalar(Scalar::Null),
+            ast::Value::Array(a) => Value::Seq(
+                a.elements
                     .into_iter()
-                    .map(|e| convert(e, lines, diags))
-                    .collect();
-                (Value::Seq(items), start)
-            }
+                    .map(|e| convert(e, lines, budget, diags))
+                    .collect::<Option<_>>()?,
+            ),
             ast::Value::Object(o) => {
-                let start = o.range.start;
                 let entries = o
                     .properties
                     .into_iter()
                     .map(|p| {
                         let key_pos = lines.pos(p.range.start);
-                        (
-                            p.name.into_string(),
-                            key_pos,
-                            convert(p.value, lines, diags),
-                        )
+                        let value = convert(p.value, lines, budget, diags)?;
+                        Some((p.name.into_string(), key_pos, value))
                     })
-                    .collect();
-                (map_from(entries, diags), start)
+                    .collect::<Option<_>>()?;
+                map_from(entries, diags)
             }
         };
-        Node::new(value, lines.pos(start))
+        Some(Node::new(value, lines.pos(start)))
     }
 
     pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
@@ -426,10 +564,14 @@ mod json {
             allow_non_finite_numbers: false,
             allow_extended_string_escapes: false,
         };
+        if let Some((line, column)) = limits::too_deep(text, false) {
+            diags.push(super::too_deep(Pos::text(line, column)));
+            return None;
+        }
         let lines = LineIndex::new(text);
         match jsonc_parser::parse_to_ast(text, &CollectOptions::default(), &strict) {
             Ok(result) => match result.value {
-                Some(v) => Some(convert(v, &lines, diags)),
+                Some(v) => convert(v, &lines, &mut Budget::default(), diags),
                 None => {
                     diags.push(syntax_error(Format::Json, Pos::text(1, 1), "文件是空的"));
                     None
@@ -449,8 +591,17 @@ mod toml_tree {
     use toml::Spanned;
     use toml::de::{DeTable, DeValue};
 
-    fn convert(v: Spanned<DeValue<'_>>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Node {
+    fn convert(
+        v: Spanned<DeValue<'_>>,
+        lines: &LineIndex,
+        budget: &mut Budget,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Node> {
         let start = v.span().start;
+        if !budget.take(1) {
+            diags.push(too_many_nodes(lines.pos(start), Format::Toml));
+            return None;
+        }
         let value = match v.into_inner() {
             DeValue::String(s) => Value::Scalar(Scalar::Str(s.into_owned())),
             DeValue::Integer(i) => {
@@ -466,32 +617,41 @@ mod toml_tree {
             DeValue::Array(items) => Value::Seq(
                 items
                     .into_iter()
-                    .map(|item| convert(item, lines, diags))
-                    .collect(),
+                    .map(|item| convert(item, lines, budget, diags))
+                    .collect::<Option<_>>()?,
             ),
-            DeValue::Table(t) => table(t, lines, diags),
+            DeValue::Table(t) => table(t, lines, budget, diags)?,
         };
-        Node::new(value, lines.pos(start))
+        Some(Node::new(value, lines.pos(start)))
     }
 
-    fn table(t: DeTable<'_>, lines: &LineIndex, diags: &mut Vec<Diagnostic>) -> Value {
+    fn table(
+        t: DeTable<'_>,
+        lines: &LineIndex,
+        budget: &mut Budget,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Option<Value> {
         let mut entries: Vec<(usize, String, Pos, Node)> = t
             .into_iter()
             .map(|(k, v)| {
                 let offset = k.span().start;
-                let node = convert(v, lines, diags);
-                (offset, k.into_inner().into_owned(), lines.pos(offset), node)
+                let node = convert(v, lines, budget, diags)?;
+                Some((offset, k.into_inner().into_owned(), lines.pos(offset), node))
             })
-            .collect();
+            .collect::<Option<_>>()?;
         // The parser's map is sorted by key; the order written is what users see.
         entries.sort_by_key(|e| e.0);
-        map_from(
+        Some(map_from(
             entries.into_iter().map(|(_, k, p, n)| (k, p, n)).collect(),
             diags,
-        )
+        ))
     }
 
     pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
+        if let Some((line, column)) = limits::too_deep(text, true) {
+            diags.push(super::too_deep(Pos::text(line, column)));
+            return None;
+        }
         let lines = LineIndex::new(text);
         let (root, errors) = DeTable::parse_recoverable(text);
         if !errors.is_empty() {
@@ -502,9 +662,7 @@ mod toml_tree {
             return None;
         }
         let start = root.span().start;
-        Some(Node::new(
-            table(root.into_inner(), &lines, diags),
-            lines.pos(start),
-        ))
+        let value = table(root.into_inner(), &lines, &mut Budget::default(), diags)?;
+        Some(Node::new(value, lines.pos(start)))
     }
 }

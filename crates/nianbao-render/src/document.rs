@@ -12,6 +12,7 @@ use nianbao_form::tables::{self, Content, RowRole, TableId, TableSpec};
 
 use crate::error::RenderError;
 use crate::layout::{self, Layout, Role};
+use crate::title;
 use crate::units::{self, CLOSING, OPENING};
 
 /// The titles of the prose sections (一、五、六); 二、三、四 come from the table description.
@@ -123,8 +124,8 @@ pub struct Section {
 pub struct Title {
     /// The whole title.
     pub text: String,
-    /// The two lines of the standard title (the body's name, then the year's
-    /// report), when the title is the standard one.
+    /// Its lines, when it takes more than one line of the type area (or a line
+    /// break is written in it): cut between words, balanced ([`crate::title`]).
     pub lines: Option<Vec<String>>,
 }
 
@@ -383,15 +384,11 @@ pub fn build(checked: &Checked) -> Result<Document, RenderError> {
     let x = Expander::new(report, computed);
     let expand = |t: &str| x.expand(t).map_err(RenderError::Expression);
     let title_text = expand(&report.title())?;
-    let standard = format!("{}{}年政府信息公开工作年度报告", report.organ, report.year);
+    let capacity = layout.type_area_mm.0 * 72.0 / 25.4 / layout.title_size_pt;
+    let lines = title::lines(&title_text, &report.organ, capacity);
     let title = Title {
-        lines: (title_text == standard).then(|| {
-            vec![
-                report.organ.clone(),
-                format!("{}年政府信息公开工作年度报告", report.year),
-            ]
-        }),
-        text: title_text,
+        text: lines.concat(),
+        lines: (lines.len() > 1).then_some(lines),
     };
     let mut sections = vec![Section {
         heading: format!("一、{OVERVIEW}"),

@@ -20,5 +20,6 @@ pub mod fonts;
 pub mod layout;
 pub mod output;
 pub mod pipeline;
+pub mod title;
 pub mod typeset;
 pub mod units;

@@ -73,6 +73,8 @@ pub enum Refusal {
     Unreadable(LoadError),
     /// The data gave no report (edition, year or organ unreadable).
     NoReport,
+    /// The file is a data file of something else (no key of a report).
+    NotAReport,
     /// The data has this many errors, and `force` was not given.
     Errors(usize),
     /// Building or rendering failed.
@@ -84,6 +86,7 @@ impl std::fmt::Display for Refusal {
         match self {
             Refusal::Unreadable(e) => write!(f, "{e}"),
             Refusal::NoReport => f.write_str("数据有错误，无法生成"),
+            Refusal::NotAReport => f.write_str("不是年报数据文件，未生成"),
             Refusal::Errors(n) => write!(
                 f,
                 "数据有 {n} 个错误，未生成（改正后重试，或加 --force 照样生成）"
@@ -143,7 +146,11 @@ impl<'f> Renderer<'f> {
         let result = match check::check(decoded, None) {
             Ok(checked) => self.render_checked(checked, options),
             Err(diagnostics) => Err(Refused {
-                refusal: Refusal::NoReport,
+                refusal: if diagnostics.iter().any(|d| d.rule == Rule::NotAReport) {
+                    Refusal::NotAReport
+                } else {
+                    Refusal::NoReport
+                },
                 diagnostics,
             }),
         };

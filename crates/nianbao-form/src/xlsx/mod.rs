@@ -8,6 +8,7 @@
 //! labels and merged cells of each table are compared with the form: a row that was
 //! inserted or deleted is an error, never a number read from the wrong row.
 
+mod guard;
 mod read;
 mod write;
 

@@ -169,15 +169,18 @@ impl WorkbookReader {
 
 /// Reads a workbook file.
 pub fn read_path(path: &std::path::Path) -> Result<Decoded, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+    let bytes = crate::load::read_bounded(path, crate::limits::MAX_WORKBOOK_BYTES)?;
     read_bytes(bytes).map_err(|e| e.in_file(path))
 }
 
 /// Reads a workbook from its bytes into the same report data as a text file gives.
+///
+/// # Errors
+/// [`LoadError::NotWorkbook`] for bytes that are no workbook, and
+/// [`LoadError::WorkbookLimit`] for a package past the [`crate::limits`] (checked
+/// before calamine opens it).
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Decoded, LoadError> {
+    super::guard::check_package(&bytes)?;
     let wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| LoadError::NotWorkbook {
         path: None,
         cause: e.to_string(),

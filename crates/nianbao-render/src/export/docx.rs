@@ -16,6 +16,8 @@ use docx_rs::{
 use super::ooxml::{self, Part};
 use crate::document::{DocBlock, Document, Grid, GridCell};
 use crate::layout::{self, Layout, Role};
+use crate::title::cells;
+use crate::units;
 
 use crate::error::RenderError;
 
@@ -47,19 +49,12 @@ mod style {
     pub const SIGNATURE: &str = "nbSignature";
 }
 
-/// Width of a text in character cells: a Chinese character is one, ASCII half.
-fn cells(text: &str) -> f64 {
-    text.chars()
-        .map(|c| if c.is_ascii() { 0.5 } else { 1.0 })
-        .sum()
-}
-
 fn para(style_id: &str, text: &str) -> Paragraph {
     let p = Paragraph::new().style(style_id);
     if text.is_empty() {
         p
     } else {
-        p.add_run(Run::new().add_text(text))
+        p.add_run(Run::new().add_text(units::with_break_opportunities(text)))
     }
 }
 
@@ -214,10 +209,8 @@ fn body(doc: &Document, l: &Layout) -> Docx {
     );
 
     let lines: Vec<String> = match &doc.title.lines {
-        Some(two) if cells(&doc.title.text) * l.title_size_pt > l.type_area_mm.0 * 72.0 / 25.4 => {
-            two.clone()
-        }
-        _ => vec![doc.title.text.clone()],
+        Some(lines) => lines.clone(),
+        None => vec![doc.title.text.clone()],
     };
     for t in &lines {
         d = d.add_paragraph(para(style::TITLE, t));
@@ -226,17 +219,33 @@ fn body(doc: &Document, l: &Layout) -> Docx {
     for p in &doc.preamble {
         d = d.add_paragraph(para(style::BODY, p));
     }
-    for s in &doc.sections {
+    // The 落款 never stands alone on a page (GB/T 9704-2012 7.3.5): the last paragraph
+    // of the body, the blank line and the signature are kept together (w:keepNext),
+    // so that Word, WPS and LibreOffice move the body's last line along with them.
+    let last_block = doc
+        .sections
+        .iter()
+        .enumerate()
+        .flat_map(|(i, s)| (0..s.blocks.len()).map(move |j| (i, j)))
+        .next_back();
+    for (si, s) in doc.sections.iter().enumerate() {
         d = d.add_paragraph(para(style::HEADING, &s.heading));
-        for b in &s.blocks {
+        for (bi, b) in s.blocks.iter().enumerate() {
+            let keep = |p: Paragraph| {
+                if doc.signature.is_some() && last_block == Some((si, bi)) {
+                    p.keep_next(true)
+                } else {
+                    p
+                }
+            };
             d = match b {
-                DocBlock::Para { text } => d.add_paragraph(para(style::BODY, text)),
-                DocBlock::Lead { lead, text } => d.add_paragraph(
+                DocBlock::Para { text } => d.add_paragraph(keep(para(style::BODY, text))),
+                DocBlock::Lead { lead, text } => d.add_paragraph(keep(
                     Paragraph::new()
                         .style(style::BODY)
                         .add_run(Run::new().style(style::LEAD).add_text(lead.as_str()))
-                        .add_run(Run::new().add_text(text.as_str())),
-                ),
+                        .add_run(Run::new().add_text(units::with_break_opportunities(text))),
+                )),
                 DocBlock::Table(g) => d.add_table(table(g, l)),
             };
         }
@@ -251,14 +260,14 @@ fn body(doc: &Document, l: &Layout) -> Docx {
             (t + 4.0 - o, 2.0)
         };
         let cell = l.char_pitch_pt;
-        d = d.add_paragraph(para(style::BODY, ""));
-        for (text, right) in [(&sig.organ, organ_right), (&sig.date, date_right)] {
-            d = d.add_paragraph(para(style::SIGNATURE, text).indent(
-                None,
-                None,
-                Some(twips_pt(right * cell)),
-                None,
-            ));
+        d = d.add_paragraph(para(style::BODY, "").keep_next(true));
+        for (text, right, keep) in [
+            (&sig.organ, organ_right, true),
+            (&sig.date, date_right, false),
+        ] {
+            let p =
+                para(style::SIGNATURE, text).indent(None, None, Some(twips_pt(right * cell)), None);
+            d = d.add_paragraph(if keep { p.keep_next(true) } else { p });
         }
     }
     d
@@ -351,7 +360,7 @@ fn styles_xml(l: &Layout) -> String {
     let body_fonts = fonts(Role::Body);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr>{body_fonts}<w:spacing w:val="{tighten}"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{body}"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="{indent}"/></w:pPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{title}"><w:name w:val="公文标题"/><w:basedOn w:val="Normal"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>{title_fonts}<w:spacing w:val="0"/><w:sz w:val="{title_sz}"/><w:szCs w:val="{title_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{heading}"><w:name w:val="一级标题"/><w:basedOn w:val="{body}"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="character" w:customStyle="1" w:styleId="{lead}"><w:name w:val="二级标题"/><w:qFormat/><w:rPr>{lead_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table}"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:spacing w:val="0"/><w:sz w:val="{table_sz}"/><w:szCs w:val="{table_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table_head}"><w:name w:val="表格标题"/><w:basedOn w:val="{table}"/><w:qFormat/><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{footer}"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>{page_fonts}<w:spacing w:val="0"/><w:sz w:val="{footer_sz}"/><w:szCs w:val="{footer_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{signature}"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="right"/></w:pPr></w:style></w:styles>"#,
+<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr>{body_fonts}<w:spacing w:val="{tighten}"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{body}"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="{indent}"/></w:pPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{title}"><w:name w:val="公文标题"/><w:basedOn w:val="Normal"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>{title_fonts}<w:spacing w:val="0"/><w:sz w:val="{title_sz}"/><w:szCs w:val="{title_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{heading}"><w:name w:val="一级标题"/><w:basedOn w:val="{body}"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="character" w:customStyle="1" w:styleId="{lead}"><w:name w:val="二级标题"/><w:qFormat/><w:rPr>{lead_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table}"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:spacing w:val="0"/><w:sz w:val="{table_sz}"/><w:szCs w:val="{table_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table_head}"><w:name w:val="表格标题"/><w:basedOn w:val="{table}"/><w:qFormat/><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{footer}"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>{page_fonts}<w:spacing w:val="0"/><w:sz w:val="{footer_sz}"/><w:szCs w:val="{footer_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{signature}"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="right"/></w:pPr></w:style></w:styles>"#,
         body = style::BODY,
         title = style::TITLE,
         heading = style::HEADING,

@@ -1,0 +1,13 @@
+//! Any text read as a Toml report, then checked: must not panic, and must stay within
+//! the limits of `nianbao_form::limits` (libFuzzer's -rss_limit_mb, -timeout).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use nianbao_form::tree::Format;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let decoded = nianbao_form::load::read_str(text, Format::Toml);
+        let _ = nianbao_form::check::check(decoded, None);
+    }
+});
