@@ -520,3 +520,64 @@ fn libreoffice_gives_the_same_pages_and_22_lines_of_28() {
     let full = body.iter().filter(|l| width(l) == 28).count();
     assert!(full >= 14, "full lines of 28: {full}\n{raw}");
 }
+
+fn fault(name: &str) -> PathBuf {
+    root().join("tests/cases/faults").join(name)
+}
+
+/// The text of each paragraph of the body, with whether it has `w:keepNext`.
+fn paragraphs(part: &Part) -> Vec<(String, bool)> {
+    find(&part.root, "w:p")
+        .into_iter()
+        .map(|p| {
+            let mut texts = Vec::new();
+            all(p, "w:t", &mut texts);
+            let text: String = texts
+                .iter()
+                .flat_map(|t| &t.children)
+                .filter_map(|n| match n {
+                    nianbao_render::export::ooxml::Node::Raw(r) => Some(r.as_str()),
+                    _ => None,
+                })
+                .collect();
+            let mut keep = Vec::new();
+            all(p, "w:keepNext", &mut keep);
+            (text, !keep.is_empty())
+        })
+        .collect()
+}
+
+#[test]
+fn the_signature_keeps_with_the_last_paragraph_and_latin_spacing_is_off() {
+    let (_dir, docx) = render(&fault("signature-after-full-page.yaml"), &["--to", "docx"]);
+    let mut package = Package::open(&docx);
+    let part = Part::parse(package.text("word/document.xml").as_bytes()).unwrap();
+    let ps = paragraphs(&part);
+    let organ = ps
+        .iter()
+        .rposition(|(t, _)| t == "青禾市市场监督管理局")
+        .expect("the 落款");
+    // The last body paragraph, the blank line and the organ keep with the next.
+    assert_eq!(ps[organ - 2], ("无。".to_string(), true), "{:?}", &ps[organ - 3..]);
+    assert_eq!(ps[organ - 1], (String::new(), true));
+    assert!(ps[organ].1);
+    assert_eq!(ps[organ + 1], ("2024年1月18日".to_string(), false));
+    assert_eq!(ps.len(), organ + 2);
+    // Word's automatic space between Chinese and Latin letters or digits is off.
+    let styles = package.text("word/styles.xml");
+    assert!(styles.contains(r#"<w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/>"#));
+}
+
+#[test]
+fn a_long_email_address_may_break_at_its_dots_and_title_lines_are_paragraphs() {
+    let (_dir, docx) = render(&fault("long-email-in-prose.yaml"), &["--to", "docx"]);
+    let xml = Package::open(&docx).text("word/document.xml");
+    assert!(xml.contains("@\u{200B}qinghe.\u{200B}gov.\u{200B}cn联系"), "break opportunities");
+    let (_dir, docx) = render(&fault("long-organ-title.yaml"), &["--to", "docx"]);
+    let part = Part::parse(Package::open(&docx).text("word/document.xml").as_bytes()).unwrap();
+    let ps: Vec<String> = paragraphs(&part).into_iter().take(3).map(|p| p.0).collect();
+    assert_eq!(
+        ps,
+        ["新疆生产建设兵团第八师", "石河子市发展和改革委员会", "2023年政府信息公开工作年度报告"]
+    );
+}

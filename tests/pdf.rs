@@ -779,3 +779,114 @@ fn measuring_shortcuts_agree_with_the_layout() {
         }
     }
 }
+
+fn fault(name: &str) -> PathBuf {
+    root().join("tests/cases/faults").join(name)
+}
+
+/// The left and right edges of the type area (订口 28 mm, 156 mm wide).
+const TYPE_AREA: (f64, f64) = (28.0 * MM, 184.0 * MM);
+
+#[test]
+fn a_long_email_address_and_url_break_inside_the_type_area() {
+    let (_dir, pdf) = render(&fault("long-email-in-prose.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    let prose = all
+        .iter()
+        .take_while(|l| !l.text.starts_with("二、"))
+        .collect::<Vec<_>>();
+    assert!(prose.len() > 5);
+    for l in prose {
+        assert!(
+            l.left >= TYPE_AREA.0 - 0.5 && l.right <= TYPE_AREA.1 + 0.5,
+            "outside the type area: {l:?}"
+        );
+    }
+    // The line before the address is not stretched letter by letter: the address
+    // starts on it and breaks inside.
+    let line = all.iter().find(|l| l.text.contains("请发送电子邮件至")).unwrap();
+    assert!(line.text.contains("至xinxi"), "{line:?}");
+    assert!((line.right - TYPE_AREA.1).abs() < 6.0, "a full line: {line:?}");
+    // The text layer holds the address and the URL whole: no break characters.
+    let text = squeeze(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
+    assert!(text.contains("xinxigongkaibangongshishichangjianguanjuqingheshi@qinghe.gov.cn联系"));
+    assert!(text.contains("http://www.qinghe.gov.cn/col/col12345/art/2024/art_0123456789abcdef0123456789abcdef.html下载"));
+    assert!(!text.contains('\u{200B}'));
+}
+
+#[test]
+fn the_signature_never_stands_alone_on_a_page() {
+    let (_dir, pdf) = render(&fault("signature-after-full-page.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let all = lines(&pdf);
+    let organ = all
+        .iter()
+        .rev()
+        .find(|l| l.text == "青禾市市场监督管理局")
+        .unwrap();
+    let above: Vec<&Line> = all
+        .iter()
+        .filter(|l| l.page == organ.page && l.top < organ.top)
+        .collect();
+    assert!(
+        above.iter().any(|l| l.text == "无。"),
+        "the body's last paragraph goes over with the 落款: {above:?}"
+    );
+}
+
+#[test]
+fn a_long_organ_title_breaks_after_units_in_a_balanced_shape() {
+    let (_dir, pdf) = render(&fault("long-organ-title.yaml"), &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let title: Vec<String> = lines(&pdf)
+        .into_iter()
+        .filter(|l| l.page == 1)
+        .take(3)
+        .map(|l| l.text)
+        .collect();
+    assert_eq!(
+        title,
+        ["新疆生产建设兵团第八师", "石河子市发展和改革委员会", "2023年政府信息公开工作年度报告"]
+    );
+}
+
+#[test]
+fn a_line_break_written_in_the_title_is_kept() {
+    let text = replace_line(
+        "qinghe-2023.yaml",
+        "organ:",
+        "organ: 青禾市市场监督管理局\ntitle: \"青禾市市场监督管理局\\n2023年度政府信息公开工作报告\"",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("t.yaml");
+    std::fs::write(&input, text).unwrap();
+    let (_out, pdf) = render(&input, &[]);
+    if !have("pdftotext") {
+        return;
+    }
+    let title: Vec<String> = lines(&pdf).into_iter().take(2).map(|l| l.text).collect();
+    assert_eq!(title, ["青禾市市场监督管理局", "2023年度政府信息公开工作报告"]);
+}
+
+#[test]
+fn rare_characters_of_the_cjk_extensions_print_and_copy_as_themselves() {
+    let text = replace_line("qinghe-2023.yaml", "organ:", "organ: 青禾市䶮𠀾𪚥市场监督管理局");
+    let (_dir, pdf, o) = render_text("r.yaml", &text, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("missing-glyph"), "{}", stderr(&o));
+    if !have("pdftotext") {
+        return;
+    }
+    let text = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+    assert!(text.contains("青禾市䶮𠀾𪚥市场监督管理局"), "{text}");
+    assert!(!text.contains('□'));
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    assert!(fonts.contains("HanaMinA"), "{fonts}");
+}

@@ -250,7 +250,8 @@ impl FontSet {
             .expect("every role is chosen")
     }
 
-    /// Whether the role's face, or the fallback, has a glyph for `c`.
+    /// Whether the role's face, or one of the fallbacks ([`Role::FALLBACKS`]), has a
+    /// glyph for `c`.
     pub fn covers(&self, role: Role, c: char) -> bool {
         let has = |r: Role| {
             let i = Role::ALL.iter().position(|x| *x == r).expect("every role");
@@ -258,7 +259,7 @@ impl FontSet {
             let at = ranges.partition_point(|(start, _)| *start <= c as u32);
             at > 0 && ranges[at - 1].1 >= c as u32
         };
-        c.is_whitespace() || c.is_control() || has(role) || has(Role::Fallback)
+        c.is_whitespace() || c.is_control() || has(role) || Role::FALLBACKS.into_iter().any(has)
     }
 
     /// A line per role: the role, the official name, the face used and its file.
@@ -369,12 +370,18 @@ mod tests {
     #[test]
     fn coverage_ranges_agree_with_typst() {
         let set = FontSet::discover(&FontOptions::default()).expect("bundled fonts");
-        for c in ['中', '喆', 'A', '，', '\u{10FFFD}', '镕', '—'] {
+        for c in ['中', '喆', 'A', '，', '\u{10FFFD}', '镕', '—', '䶮', '𠀾', '𪚥', '😀'] {
             let typst = |r: Role| set.get(r).font.info().coverage.contains(c as u32);
-            let expected = c.is_whitespace() || typst(Role::Body) || typst(Role::Fallback);
+            let expected = c.is_whitespace()
+                || typst(Role::Body)
+                || Role::FALLBACKS.into_iter().any(typst);
             assert_eq!(set.covers(Role::Body, c), expected, "{c}");
         }
         assert!(!set.covers(Role::Body, '\u{10FFFD}'));
         assert!(set.covers(Role::Body, '喆'), "the fallback has it");
+        // 生僻字 of the CJK extensions A and B: the bundled HanaMin faces.
+        for c in ['䶮', '𠀾', '𪚥', '\u{2B740}', '\u{2CEB0}'] {
+            assert!(set.covers(Role::Body, c), "U+{:04X}", c as u32);
+        }
     }
 }

@@ -83,18 +83,29 @@ pub enum Role {
     PageNumber,
     /// Any character the role's font lacks (rare name characters): a full-coverage font.
     Fallback,
+    /// 生僻字 of the CJK Extension A (U+3400–U+4DBF, e.g. 䶮) that the fallback lacks:
+    /// HanaMinA (花園明朝A), the last fallback but one.
+    RareA,
+    /// 生僻字 of the CJK Extensions B–F (U+20000–U+2EBEF, e.g. 𠀾 𪚥): HanaMinB (花園明朝B),
+    /// the last fallback.
+    RareB,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 8] = [
         Role::Body,
         Role::Heading,
         Role::Lead,
         Role::Title,
         Role::PageNumber,
         Role::Fallback,
+        Role::RareA,
+        Role::RareB,
     ];
+
+    /// The fallbacks, in the order they are tried after a role's own face.
+    pub const FALLBACKS: [Role; 3] = [Role::Fallback, Role::RareA, Role::RareB];
 
     /// The official font name, as Word and WPS know it.
     pub fn official(self) -> &'static str {
@@ -105,6 +116,8 @@ impl Role {
             Role::Title => "方正小标宋简体",
             Role::PageNumber => "宋体",
             Role::Fallback => "（补字）",
+            Role::RareA => "（生僻字，扩展A）",
+            Role::RareB => "（生僻字，扩展B–F）",
         }
     }
 
@@ -117,6 +130,8 @@ impl Role {
             Role::Title => "nb-title",
             Role::PageNumber => "nb-page-number",
             Role::Fallback => "nb-fallback",
+            Role::RareA => "nb-rare-a",
+            Role::RareB => "nb-rare-b",
         }
     }
 
@@ -135,6 +150,8 @@ impl Role {
             Role::Title => "标题（小标宋）",
             Role::PageNumber => "页码（宋体）",
             Role::Fallback => "补字（全字库）",
+            Role::RareA => "生僻字（CJK 扩展 A）",
+            Role::RareB => "生僻字（CJK 扩展 B–F）",
         }
     }
 
@@ -176,6 +193,8 @@ impl Role {
             ],
             Role::PageNumber => &["宋体", "SimSun", "FandolSong-Regular"],
             Role::Fallback => &["LXGWWenKai-Regular", "LXGW WenKai", "霞鹜文楷"],
+            Role::RareA => &["HanaMinA"],
+            Role::RareB => &["HanaMinB"],
         }
     }
 }
