@@ -414,13 +414,23 @@ fn a_data_file_that_is_no_report_is_named_as_such() {
     let input = dir.path().join("in");
     std::fs::create_dir_all(&input).unwrap();
     copy("qinghe-2023.yaml", &input.join("qinghe-2023.yaml"));
-    std::fs::write(input.join("config.yaml"), "server:\n  port: 8080\nlog_level: info\n").unwrap();
+    std::fs::write(
+        input.join("config.yaml"),
+        "server:\n  port: 8080\nlog_level: info\n",
+    )
+    .unwrap();
     let out = dir.path().join("out");
     let o = render_folder(&input, &out, &[]);
     let err = stderr(&o);
     assert_eq!(code(&o), 1, "{err}");
-    assert!(err.contains("config.yaml：不是年报数据文件，未生成"), "{err}");
+    assert!(
+        err.contains("config.yaml：不是年报数据文件，未生成"),
+        "{err}"
+    );
     assert!(err.contains("错误[not-a-report]"), "{err}");
-    assert!(!err.contains("缺少必填的键"), "one error, not every missing key: {err}");
+    assert!(
+        !err.contains("缺少必填的键"),
+        "one error, not every missing key: {err}"
+    );
     assert_eq!(files_under(&out), ["qinghe-2023.docx", "qinghe-2023.pdf"]);
 }

@@ -638,7 +638,11 @@ fn one_bad_file_does_not_stop_the_others() {
 fn errors_in_last_years_file_are_notes_and_do_not_fail_this_years_check() {
     let dir = tempfile::tempdir().unwrap();
     let last = dir.path().join("last.yaml");
-    std::fs::write(&last, edit("qinghe-2022.yaml", "licensing: 18342", "licensing: -5")).unwrap();
+    std::fs::write(
+        &last,
+        edit("qinghe-2022.yaml", "licensing: 18342", "licensing: -5"),
+    )
+    .unwrap();
     let current = example("qinghe-2023.yaml");
     let o = run(&[
         "check",
@@ -655,10 +659,22 @@ fn errors_in_last_years_file_are_notes_and_do_not_fail_this_years_check() {
         .filter(|d| d["file"].as_str().unwrap().ends_with("last.yaml"))
         .collect();
     assert!(!about_last.is_empty());
-    assert!(about_last.iter().all(|d| d["severity"] == "note"), "{about_last:?}");
-    assert!(about_last.iter().any(|d| d["rule"] == "negative"), "{about_last:?}");
+    assert!(
+        about_last.iter().all(|d| d["severity"] == "note"),
+        "{about_last:?}"
+    );
+    assert!(
+        about_last.iter().any(|d| d["rule"] == "negative"),
+        "{about_last:?}"
+    );
     // Strict too: notes never fail.
-    let o = run(&["check", "--strict", "--previous", last.to_str().unwrap(), current.to_str().unwrap()]);
+    let o = run(&[
+        "check",
+        "--strict",
+        "--previous",
+        last.to_str().unwrap(),
+        current.to_str().unwrap(),
+    ]);
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(stdout(&o).contains("说明[negative]"), "{}", stdout(&o));
 }

@@ -807,9 +807,15 @@ fn a_long_email_address_and_url_break_inside_the_type_area() {
     }
     // The line before the address is not stretched letter by letter: the address
     // starts on it and breaks inside.
-    let line = all.iter().find(|l| l.text.contains("请发送电子邮件至")).unwrap();
+    let line = all
+        .iter()
+        .find(|l| l.text.contains("请发送电子邮件至"))
+        .unwrap();
     assert!(line.text.contains("至xinxi"), "{line:?}");
-    assert!((line.right - TYPE_AREA.1).abs() < 6.0, "a full line: {line:?}");
+    assert!(
+        (line.right - TYPE_AREA.1).abs() < 6.0,
+        "a full line: {line:?}"
+    );
     // The text layer holds the address and the URL whole: no break characters.
     let text = squeeze(&tool("pdftotext", &[pdf.to_str().unwrap(), "-"]));
     assert!(text.contains("xinxigongkaibangongshishichangjianguanjuqingheshi@qinghe.gov.cn联系"));
@@ -853,7 +859,11 @@ fn a_long_organ_title_breaks_after_units_in_a_balanced_shape() {
         .collect();
     assert_eq!(
         title,
-        ["新疆生产建设兵团第八师", "石河子市发展和改革委员会", "2023年政府信息公开工作年度报告"]
+        [
+            "新疆生产建设兵团第八师",
+            "石河子市发展和改革委员会",
+            "2023年政府信息公开工作年度报告"
+        ]
     );
 }
 
@@ -872,12 +882,19 @@ fn a_line_break_written_in_the_title_is_kept() {
         return;
     }
     let title: Vec<String> = lines(&pdf).into_iter().take(2).map(|l| l.text).collect();
-    assert_eq!(title, ["青禾市市场监督管理局", "2023年度政府信息公开工作报告"]);
+    assert_eq!(
+        title,
+        ["青禾市市场监督管理局", "2023年度政府信息公开工作报告"]
+    );
 }
 
 #[test]
 fn rare_characters_of_the_cjk_extensions_print_and_copy_as_themselves() {
-    let text = replace_line("qinghe-2023.yaml", "organ:", "organ: 青禾市䶮𠀾𪚥市场监督管理局");
+    let text = replace_line(
+        "qinghe-2023.yaml",
+        "organ:",
+        "organ: 青禾市䶮𠀾𪚥市场监督管理局",
+    );
     let (_dir, pdf, o) = render_text("r.yaml", &text, &[]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!stderr(&o).contains("missing-glyph"), "{}", stderr(&o));

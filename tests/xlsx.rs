@@ -815,7 +815,10 @@ fn forcing_a_render_with_an_unreadable_table_fails_in_words_the_user_reads() {
 
 #[test]
 fn a_line_break_written_in_the_title_survives_the_workbook() {
-    let mut r = read_file(&example("qinghe-2023.yaml")).unwrap().report.unwrap();
+    let mut r = read_file(&example("qinghe-2023.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
     r.title = Some("青禾市市场监督管理局\n2023年度政府信息公开工作报告".into());
     let back = xlsx::read_bytes(xlsx::to_bytes(&r).unwrap()).unwrap();
     assert_eq!(back.report.unwrap().title, r.title);

@@ -81,8 +81,13 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    // Writing the DOCX package (each table whole: the parts come from the PDF's layout).
     g.bench_function("DOCX (seed)", |b| {
-        b.iter_batched(|| next(&seed), |d| docx::docx(&d), BatchSize::SmallInput)
+        b.iter_batched(
+            || next(&seed),
+            |d| docx::docx(&d, &[]),
+            BatchSize::SmallInput,
+        )
     });
     g.finish();
 }

@@ -370,11 +370,22 @@ mod tests {
     #[test]
     fn coverage_ranges_agree_with_typst() {
         let set = FontSet::discover(&FontOptions::default()).expect("bundled fonts");
-        for c in ['中', '喆', 'A', '，', '\u{10FFFD}', '镕', '—', '䶮', '𠀾', '𪚥', '😀'] {
+        for c in [
+            '中',
+            '喆',
+            'A',
+            '，',
+            '\u{10FFFD}',
+            '镕',
+            '—',
+            '䶮',
+            '𠀾',
+            '𪚥',
+            '😀',
+        ] {
             let typst = |r: Role| set.get(r).font.info().coverage.contains(c as u32);
-            let expected = c.is_whitespace()
-                || typst(Role::Body)
-                || Role::FALLBACKS.into_iter().any(typst);
+            let expected =
+                c.is_whitespace() || typst(Role::Body) || Role::FALLBACKS.into_iter().any(typst);
             assert_eq!(set.covers(Role::Body, c), expected, "{c}");
         }
         assert!(!set.covers(Role::Body, '\u{10FFFD}'));

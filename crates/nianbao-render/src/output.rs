@@ -10,8 +10,9 @@ use nianbao_form::write;
 
 use crate::document::Document;
 use crate::error::RenderError;
+use crate::export::docx::{self, TableParts};
+use crate::export::pdf;
 use crate::export::pdf::Standard;
-use crate::export::{docx, pdf};
 use crate::fonts::FontSet;
 use crate::typeset::Typesetter;
 
@@ -39,6 +40,9 @@ pub struct Sources<'a> {
     pub typesetter: &'a Typesetter,
     /// The PDF standard.
     pub standard: Standard,
+    /// The tables' parts as the PDF's layout cut them, kept when the PDF was made
+    /// first so that the DOCX need not lay the document out again.
+    pub table_parts: std::cell::OnceCell<Vec<TableParts>>,
 }
 
 impl Output {
@@ -89,9 +93,20 @@ impl Output {
                 let source =
                     (s.standard == Standard::A3b).then(|| write::to_string(s.report, Format::Json));
                 let pages = s.typesetter.typeset(&printable, source.as_deref())?;
+                let _ = s.table_parts.set(pages.table_parts.clone());
                 pdf::pdf(&pages, s.standard)
             }
-            Output::Docx => docx::docx(s.document),
+            Output::Docx => {
+                // The DOCX cuts its tables where the PDF does: laid out once for both.
+                let parts = match s.table_parts.get() {
+                    Some(p) => p,
+                    None => {
+                        let pages = s.typesetter.typeset(s.document, None)?;
+                        s.table_parts.get_or_init(|| pages.table_parts)
+                    }
+                };
+                docx::docx(s.document, parts)
+            }
         }
     }
 }

@@ -188,6 +188,7 @@ impl<'f> Renderer<'f> {
             fonts: self.fonts,
             typesetter: &self.typesetter,
             standard: options.standard,
+            table_parts: std::cell::OnceCell::new(),
         };
         // Every output is made before any is handed back: a failure leaves none.
         let mut files = Vec::new();

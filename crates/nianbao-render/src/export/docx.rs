@@ -8,9 +8,10 @@
 //! from [`crate::layout`], as for the PDF.
 
 use docx_rs::{
-    AlignmentType, BorderType, DocGrid, DocGridType, Docx, FieldCharType, Footer, InstrPAGE,
-    InstrText, PageMargin, Paragraph, Run, Table, TableBorder, TableBorderPosition, TableBorders,
-    TableCell, TableCellMargins, TableLayoutType, TableRow, VAlignType, VMergeType, WidthType,
+    AlignmentType, BorderType, DocGrid, DocGridType, Docx, FieldCharType, Footer, HeightRule,
+    InstrPAGE, InstrText, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, Table,
+    TableBorder, TableBorderPosition, TableBorders, TableCell, TableCellMargins, TableLayoutType,
+    TableRow, VAlignType, VMergeType, WidthType,
 };
 
 use super::ooxml::{self, Part};
@@ -122,17 +123,38 @@ fn cell_paragraph(c: &GridCell) -> Paragraph {
     })
 }
 
-fn table(g: &Grid, l: &Layout) -> Table {
+/// Rows `from..to` of a table's body with its header rows, as one Word table. A
+/// merged label that starts above `from` starts again at `from` with its text, and
+/// one that runs past `to` ends there: each part of a table that runs over pages
+/// prints its labels in full (三、本年度办理结果, （三）不予公开), as the PDF does.
+fn table_part(g: &Grid, l: &Layout, from: usize, to: usize, heights: &[f64]) -> Table {
     let margin = twips_pt(g.inset_pt);
     let widths = column_widths(g, l, margin);
     let width_of = |x: usize, span: usize| widths[x..x + span].iter().sum::<usize>();
-    let cells: Vec<&GridCell> = g.rows.iter().flatten().collect();
+    let h = g.header_rows;
+    // Each cell with its span cut to the rows shown: (x, first row, rows, cell).
+    let cells: Vec<(usize, usize, usize, &GridCell)> = g
+        .rows
+        .iter()
+        .flatten()
+        .filter_map(|c| {
+            if c.y < h {
+                return Some((c.x, c.y, c.rowspan.min(h - c.y), c));
+            }
+            let start = c.y.max(from);
+            let end = (c.y + c.rowspan).min(to);
+            (start < end).then(|| (c.x, start, end - start, c))
+        })
+        .collect();
+    let shown: Vec<usize> = (0..h).chain(from..to).collect();
     let mut rows = Vec::new();
-    for y in 0..g.rows.len() {
+    for &y in &shown {
         let mut row = Vec::new();
         let mut x = 0;
         while x < widths.len() {
-            if let Some(c) = cells.iter().find(|c| c.y == y && c.x == x) {
+            if let Some(&(_, _, rowspan, c)) =
+                cells.iter().find(|(cx, cy, _, _)| *cy == y && *cx == x)
+            {
                 let mut tc = TableCell::new()
                     .add_paragraph(cell_paragraph(c))
                     .width(width_of(x, c.colspan), WidthType::Dxa)
@@ -140,14 +162,14 @@ fn table(g: &Grid, l: &Layout) -> Table {
                 if c.colspan > 1 {
                     tc = tc.grid_span(c.colspan);
                 }
-                if c.rowspan > 1 {
+                if rowspan > 1 {
                     tc = tc.vertical_merge(VMergeType::Restart);
                 }
                 row.push(tc);
                 x += c.colspan;
-            } else if let Some(c) = cells
+            } else if let Some(&(_, _, _, c)) = cells
                 .iter()
-                .find(|c| c.x == x && c.y < y && y < c.y + c.rowspan)
+                .find(|(cx, cy, span, _)| *cx == x && *cy < y && y < cy + span)
             {
                 // A row of a vertical merge: an empty cell that continues it.
                 let mut tc = TableCell::new()
@@ -163,7 +185,14 @@ fn table(g: &Grid, l: &Layout) -> Table {
                 x += 1;
             }
         }
-        rows.push(TableRow::new(row).cant_split());
+        let mut tr = TableRow::new(row).cant_split();
+        if let Some(&h) = heights.get(y).filter(|h| **h > 0.0) {
+            // In whole twips (ST_TwipsMeasure), rounded up.
+            tr = tr
+                .row_height((h * 20.0).ceil() as f32)
+                .height_rule(HeightRule::AtLeast);
+        }
+        rows.push(tr);
     }
     let border = |p| TableBorder::new(p).size(4).border_type(BorderType::Single);
     Table::new(rows)
@@ -182,8 +211,38 @@ fn table(g: &Grid, l: &Layout) -> Table {
         )
 }
 
-/// The body of the document, built with docx-rs.
-fn body(doc: &Document, l: &Layout) -> Docx {
+/// What the PDF adds under a block `height` pt tall so that it takes whole lines of
+/// the grid (the template's `grid-height`): a block starting on a grid line and
+/// followed by one leading takes `k` lines.
+fn grid_slack(height: f64, l: &Layout) -> f64 {
+    let lead = l.line_pitch_pt - l.body_size_pt;
+    let lines = ((height + lead) / l.line_pitch_pt - 0.001).ceil();
+    (lines * l.line_pitch_pt - lead - height).max(0.0)
+}
+
+/// A paragraph one twentieth of a point high that starts a new page: it stands
+/// between two parts of a table (two tables next to each other would be joined into
+/// one by Word), so that the next part starts at the top of a page, as in the PDF.
+fn part_break() -> Paragraph {
+    Paragraph::new()
+        .style(style::TABLE)
+        .page_break_before(true)
+        .line_spacing(
+            LineSpacing::new()
+                .line(1)
+                .line_rule(LineSpacingType::Exact)
+                .before(0)
+                .after(0),
+        )
+}
+
+/// The body of the document, built with docx-rs, and the number of header rows of
+/// each Word table in it (a table the PDF cuts into parts is one Word table a part).
+/// `parts`: for each table of the document in order, the rows of each part as the
+/// PDF's layout cut them, with whether the part starts a page ([`TableParts`]).
+fn body(doc: &Document, l: &Layout, parts: &[TableParts]) -> (Docx, Vec<usize>) {
+    let mut header_rows = Vec::new();
+    let mut table_index = 0;
     let line = grid_pitch(l);
     let mut d = Docx::new()
         .page_size(twips(l.paper_mm.0) as u32, twips(l.paper_mm.1) as u32)
@@ -229,7 +288,64 @@ fn body(doc: &Document, l: &Layout) -> Docx {
         .flat_map(|(i, s)| (0..s.blocks.len()).map(move |j| (i, j)))
         .next_back();
     for (si, s) in doc.sections.iter().enumerate() {
-        d = d.add_paragraph(para(style::HEADING, &s.heading));
+        let table_parts = match s.blocks.as_slice() {
+            [DocBlock::Table(g)] => {
+                let p = parts
+                    .get(table_index)
+                    .cloned()
+                    .unwrap_or_else(|| TableParts {
+                        parts: vec![TablePart {
+                            from: g.header_rows,
+                            to: g.rows.len(),
+                            new_page: false,
+                            height_pt: 0.0,
+                        }],
+                        head_pt: 0.0,
+                        row_heights_pt: Vec::new(),
+                    });
+                table_index += 1;
+                Some((g, p))
+            }
+            _ => None,
+        };
+        // A table the PDF starts on a new page starts one here too, with its heading.
+        let heading_on_new_page = table_parts
+            .as_ref()
+            .is_some_and(|(_, p)| p.parts.first().is_some_and(|x| x.new_page));
+        let heading = para(style::HEADING, &s.heading);
+        d = d.add_paragraph(if heading_on_new_page {
+            heading.page_break_before(true)
+        } else {
+            heading
+        });
+        if let Some((g, p)) = table_parts {
+            for (i, part) in p.parts.iter().enumerate() {
+                if i > 0 {
+                    d = d.add_paragraph(part_break());
+                }
+                // The PDF gives a table whole lines of the grid (the text after it is on
+                // the grid again): the last row takes the rest, so that the text after
+                // the table starts on the same line in Word.
+                let mut heights = p.row_heights_pt.clone();
+                // The header's merged cells may be taller than its rows: the last
+                // header row takes the difference.
+                let h = g.header_rows;
+                if h > 0 && heights.len() >= h {
+                    let rows: f64 = heights[..h].iter().sum();
+                    heights[h - 1] += (p.head_pt - rows).max(0.0);
+                }
+                if part.height_pt > 0.0
+                    && let Some(last) = heights
+                        .get_mut(part.to.saturating_sub(1))
+                        .filter(|h| **h > 0.0)
+                {
+                    *last += grid_slack(part.height_pt, l);
+                }
+                d = d.add_table(table_part(g, l, part.from, part.to, &heights));
+                header_rows.push(g.header_rows);
+            }
+            continue;
+        }
         for (bi, b) in s.blocks.iter().enumerate() {
             let keep = |p: Paragraph| {
                 if doc.signature.is_some() && last_block == Some((si, bi)) {
@@ -246,7 +362,10 @@ fn body(doc: &Document, l: &Layout) -> Docx {
                         .add_run(Run::new().style(style::LEAD).add_text(lead.as_str()))
                         .add_run(Run::new().add_text(units::with_break_opportunities(text))),
                 )),
-                DocBlock::Table(g) => d.add_table(table(g, l)),
+                DocBlock::Table(g) => {
+                    header_rows.push(g.header_rows);
+                    d.add_table(table_part(g, l, g.header_rows, g.rows.len(), &[]))
+                }
             };
         }
     }
@@ -270,13 +389,44 @@ fn body(doc: &Document, l: &Layout) -> Docx {
             d = d.add_paragraph(if keep { p.keep_next(true) } else { p });
         }
     }
-    d
+    (d, header_rows)
 }
 
-/// Renders the document as a DOCX package.
-pub fn docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
+/// One part of a table as the PDF printed it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TablePart {
+    /// Its first body row.
+    pub from: usize,
+    /// The row after its last.
+    pub to: usize,
+    /// Whether it starts a new page.
+    pub new_page: bool,
+    /// Its height with the header rows, pt (0 when unknown).
+    pub height_pt: f64,
+}
+
+/// How the PDF's layout cut one table. One part from the first body row to the
+/// last, on no new page, is the table whole, where it falls.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableParts {
+    /// The parts, in order.
+    pub parts: Vec<TablePart>,
+    /// The header rows' height together in the PDF, pt (0 when unknown).
+    pub head_pt: f64,
+    /// Each row's height in the PDF, pt (empty when unknown): the
+    /// DOCX rows are given it as their least height (`w:trHeight w:hRule="atLeast"`),
+    /// so that Word, WPS and LibreOffice, which wrap a cell's words a little
+    /// otherwise, keep the rows as tall as the PDF's and break pages alike.
+    pub row_heights_pt: Vec<f64>,
+}
+
+/// Renders the document as a DOCX package. `parts` are the tables' parts as the
+/// PDF's layout cut them ([`crate::typeset::Pages::table_parts`]); a table with no
+/// entry is one Word table that Word breaks where it will.
+pub fn docx(doc: &Document, parts: &[TableParts]) -> Result<Vec<u8>, RenderError> {
     let l = layout::gbt9704();
-    let xml = body(doc, &l).build();
+    let (body, header_rows) = body(doc, &l, parts);
+    let xml = body.build();
     let fail = |e: ooxml::XmlError| RenderError::Docx(e.0);
     let mut entries: Vec<(String, Vec<u8>)> = vec![
         ("[Content_Types].xml".into(), xml.content_type),
@@ -300,15 +450,6 @@ pub fn docx(doc: &Document) -> Result<Vec<u8>, RenderError> {
             entries.push((format!("word/_rels/footer{}.xml.rels", i + 1), r.clone()));
         }
     }
-    let header_rows: Vec<usize> = doc
-        .sections
-        .iter()
-        .flat_map(|s| &s.blocks)
-        .filter_map(|b| match b {
-            DocBlock::Table(g) => Some(g.header_rows),
-            _ => None,
-        })
-        .collect();
     for (name, bytes) in &mut entries {
         if !name.starts_with("word/") || !name.ends_with(".xml") {
             continue;
@@ -360,7 +501,7 @@ fn styles_xml(l: &Layout) -> String {
     let body_fonts = fonts(Role::Body);
     format!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr>{body_fonts}<w:spacing w:val="{tighten}"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{body}"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="{indent}"/></w:pPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{title}"><w:name w:val="公文标题"/><w:basedOn w:val="Normal"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>{title_fonts}<w:spacing w:val="0"/><w:sz w:val="{title_sz}"/><w:szCs w:val="{title_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{heading}"><w:name w:val="一级标题"/><w:basedOn w:val="{body}"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="character" w:customStyle="1" w:styleId="{lead}"><w:name w:val="二级标题"/><w:qFormat/><w:rPr>{lead_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table}"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:spacing w:val="0"/><w:sz w:val="{table_sz}"/><w:szCs w:val="{table_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table_head}"><w:name w:val="表格标题"/><w:basedOn w:val="{table}"/><w:qFormat/><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{footer}"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>{page_fonts}<w:spacing w:val="0"/><w:sz w:val="{footer_sz}"/><w:szCs w:val="{footer_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{signature}"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="right"/></w:pPr></w:style></w:styles>"#,
+<w:styles xmlns:w="{W}"><w:docDefaults><w:rPrDefault><w:rPr>{body_fonts}<w:kern w:val="2"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr></w:rPrDefault><w:pPrDefault><w:pPr><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr></w:pPrDefault></w:docDefaults><w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr><w:widowControl w:val="0"/><w:overflowPunct w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:spacing w:line="{line}" w:lineRule="exact"/><w:jc w:val="both"/></w:pPr><w:rPr>{body_fonts}<w:spacing w:val="{tighten}"/><w:sz w:val="{body_sz}"/><w:szCs w:val="{body_sz}"/><w:lang w:val="en-US" w:eastAsia="zh-CN"/></w:rPr></w:style><w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style><w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/><w:uiPriority w:val="99"/><w:semiHidden/><w:unhideWhenUsed/><w:tblPr><w:tblInd w:w="0" w:type="dxa"/><w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="108" w:type="dxa"/><w:bottom w:w="0" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{body}"><w:name w:val="公文正文"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:ind w:firstLineChars="200" w:firstLine="{indent}"/></w:pPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{title}"><w:name w:val="公文标题"/><w:basedOn w:val="Normal"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:jc w:val="center"/></w:pPr><w:rPr>{title_fonts}<w:spacing w:val="0"/><w:sz w:val="{title_sz}"/><w:szCs w:val="{title_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{heading}"><w:name w:val="一级标题"/><w:basedOn w:val="{body}"/><w:next w:val="{body}"/><w:qFormat/><w:pPr><w:keepNext/><w:outlineLvl w:val="0"/></w:pPr><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="character" w:customStyle="1" w:styleId="{lead}"><w:name w:val="二级标题"/><w:qFormat/><w:rPr>{lead_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table}"><w:name w:val="表格文字"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/><w:jc w:val="center"/></w:pPr><w:rPr><w:spacing w:val="0"/><w:sz w:val="{table_sz}"/><w:szCs w:val="{table_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{table_head}"><w:name w:val="表格标题"/><w:basedOn w:val="{table}"/><w:qFormat/><w:rPr>{heading_fonts}</w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{footer}"><w:name w:val="页码"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:snapToGrid w:val="0"/><w:spacing w:line="240" w:lineRule="auto"/></w:pPr><w:rPr>{page_fonts}<w:spacing w:val="0"/><w:sz w:val="{footer_sz}"/><w:szCs w:val="{footer_sz}"/></w:rPr></w:style><w:style w:type="paragraph" w:customStyle="1" w:styleId="{signature}"><w:name w:val="落款"/><w:basedOn w:val="Normal"/><w:qFormat/><w:pPr><w:jc w:val="right"/></w:pPr></w:style></w:styles>"#,
         body = style::BODY,
         title = style::TITLE,
         heading = style::HEADING,

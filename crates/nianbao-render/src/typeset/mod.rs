@@ -24,6 +24,7 @@ use typst_layout::PagedDocument;
 
 use crate::document::{DocBlock, DocMeta, Document, Grid};
 use crate::error::RenderError;
+use crate::export::docx::{TablePart, TableParts};
 use crate::fonts::FontSet;
 use crate::layout::{self, Layout, Role};
 use crate::units::{CLOSING, OPENING};
@@ -122,6 +123,46 @@ pub struct Pages {
     pub paged: PagedDocument,
     /// The document's metadata (title, author … for the PDF's Info and XMP).
     pub meta: DocMeta,
+    /// For each table of the document in order, the parts the layout cut it into
+    /// (read back from the template's `<nb-table-part>` metadata), for the DOCX.
+    pub table_parts: Vec<TableParts>,
+}
+
+/// The parts of each table, as the template marked them.
+fn table_parts(paged: &PagedDocument) -> Vec<TableParts> {
+    #[derive(serde::Deserialize)]
+    struct Mark {
+        table: usize,
+        from: usize,
+        to: usize,
+        #[serde(rename = "new-page")]
+        new_page: bool,
+        height: f64,
+    }
+    let mut out: Vec<TableParts> = Vec::new();
+    for content in paged
+        .introspector()
+        .elements()
+        .query(&Selector::Elem(MetadataElem::ELEM, None))
+    {
+        let Some(mark) = content
+            .to_packed::<MetadataElem>()
+            .and_then(|m| serde_json::to_value(m.value.clone()).ok())
+            .and_then(|v| serde_json::from_value::<Mark>(v).ok())
+        else {
+            continue;
+        };
+        if out.len() <= mark.table {
+            out.resize_with(mark.table + 1, TableParts::default);
+        }
+        out[mark.table].parts.push(TablePart {
+            from: mark.from,
+            to: mark.to,
+            new_page: mark.new_page,
+            height_pt: mark.height,
+        });
+    }
+    out
 }
 
 /// The typesetter: fonts and template are loaded once and reused for every
@@ -175,8 +216,15 @@ impl Typesetter {
     /// [`RenderError::Typeset`] with Typst's messages, or
     /// [`RenderError::TableMetrics`]: both mean a template bug.
     pub fn typeset(&self, doc: &Document, attachment: Option<&str>) -> Result<Pages, RenderError> {
+        let (paged, metrics) = self.compile_with(doc, attachment, false)?;
+        let mut parts = table_parts(&paged);
+        for (p, m) in parts.iter_mut().zip(&metrics) {
+            p.row_heights_pt = m.rows.clone();
+            p.head_pt = m.head;
+        }
         Ok(Pages {
-            paged: self.compile_with(doc, attachment, false)?,
+            table_parts: parts,
+            paged,
             meta: doc.meta.clone(),
         })
     }
@@ -186,15 +234,16 @@ impl Typesetter {
     /// each table part whose rows are given their measured heights is also laid
     /// out with rows Typst sizes itself, and must come out the same. For tests.
     pub fn compile_verified(&self, doc: &Document) -> Result<PagedDocument, RenderError> {
-        self.compile_with(doc, None, true)
+        Ok(self.compile_with(doc, None, true)?.0)
     }
 
+    /// Lays a document out; also gives the metrics of each of its tables.
     fn compile_with(
         &self,
         doc: &Document,
         source_json: Option<&str>,
         verify: bool,
-    ) -> Result<PagedDocument, RenderError> {
+    ) -> Result<(PagedDocument, Vec<Arc<TableMetrics>>), RenderError> {
         let tables: Vec<&Grid> = doc
             .sections
             .iter()
@@ -209,7 +258,7 @@ impl Typesetter {
             .zip(&metrics)
             .map(|(g, m)| plan::plans(g, m, &self.layout))
             .collect();
-        self.run_template(
+        let paged = self.run_template(
             &TemplateData {
                 attach: source_json.is_some(),
                 plans,
@@ -218,7 +267,8 @@ impl Typesetter {
                 ..self.data(doc)
             },
             source_json,
-        )
+        )?;
+        Ok((paged, metrics))
     }
 
     /// The metrics of each table, measured by the template for the forms not seen before.

@@ -25,7 +25,7 @@ pub struct TableMetrics {
     pub columns: Vec<f64>,
     /// The header rows together, drawn as a table.
     pub head: f64,
-    /// Each row: its tallest cell that spans no other row (0 for header rows).
+    /// Each row: its tallest cell that spans no other row.
     pub rows: Vec<f64>,
     /// Each merged label: first row, the row after its last, its height.
     pub merged: Vec<(usize, usize, f64)>,
