@@ -556,12 +556,33 @@ fn a_character_no_font_has_is_a_warning_naming_it_and_where() {
         "{err}"
     );
     assert!(err.contains("键：preamble"), "{err}");
-    assert!(err.contains("印为 “□”"), "{err}");
-    // The PDF (PDF/A: every glyph must exist) is still written, with □ in its place.
+    assert!(err.contains("PDF 中印为方框"), "{err}");
+    // The PDF (PDF/A: every glyph must exist) is still written: a box is drawn (the
+    // last-resort face) and the text layer keeps the character.
     assert!(pdf.exists());
     if have("pdftotext") {
         let text = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
-        assert!(text.contains("联系人：王□"), "{text}");
+        assert!(text.contains("联系人：王\u{10FFFD}"), "{text}");
+        assert!(tool("pdffonts", &[pdf.to_str().unwrap()]).contains("NianbaoLastResort"));
+    }
+    // Two emoji that no font has (HanaMinA has the older ones): two boxes, and the text
+    // keeps both (one through the font's ToUnicode, the other as ActualText).
+    let text = edit(
+        "qinghe-2023.yaml",
+        "联系人：王喆",
+        "联系人：王\u{1F9FF}\u{1FAE8}",
+    );
+    let (_dir, pdf, o) = render_text("emoji.yaml", &text, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o).matches("警告[missing-glyph]").count(),
+        2,
+        "{}",
+        stderr(&o)
+    );
+    if have("pdftotext") {
+        let text = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
+        assert!(text.contains("联系人：王\u{1F9FF}\u{1FAE8}"), "{text}");
     }
 }
 

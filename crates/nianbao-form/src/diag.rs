@@ -74,7 +74,7 @@ rules! {
     Previous = "previous",
     /// A `{{…}}` expression in the prose that is malformed or names no value.
     Expression = "expression",
-    /// A character no font has (printed as □ in the PDF).
+    /// A character no font has (drawn as a box in the PDF, kept in its text).
     MissingGlyph = "missing-glyph",
     /// The file cannot be parsed (YAML/JSON/TOML syntax).
     Syntax = "syntax",

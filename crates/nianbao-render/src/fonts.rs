@@ -295,24 +295,6 @@ impl FontSet {
     }
 }
 
-/// What is printed for a character that no font has (PDF/A forbids glyphs that do not exist).
-pub const MISSING: char = '□';
-
-impl FontSet {
-    /// Replaces every character that no font of its role can print by [`MISSING`]
-    /// (after [`glyph_diagnostics`] has said which and where).
-    pub fn substitute_missing(&self, doc: &mut crate::document::Document) {
-        doc.for_each_text(|role, text| {
-            if text.chars().any(|c| !self.covers(role, c)) {
-                *text = text
-                    .chars()
-                    .map(|c| if self.covers(role, c) { c } else { MISSING })
-                    .collect();
-            }
-        });
-    }
-}
-
 /// Warnings for characters that no available font can print, at the key where they occur.
 pub fn glyph_diagnostics(
     report: &nianbao_form::model::Report,
@@ -350,7 +332,7 @@ pub fn glyph_diagnostics(
                     Rule::MissingGlyph,
                     &path,
                     format!(
-                        "字符 “{c}”（U+{:04X}）在{}和补字字体中都没有字形，印为 “{MISSING}”",
+                        "字符 “{c}”（U+{:04X}）在{}和补字字体中都没有字形，PDF 中印为方框（文本中仍是该字符）",
                         c as u32,
                         role.chinese()
                     ),

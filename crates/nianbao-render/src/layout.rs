@@ -86,14 +86,18 @@ pub enum Role {
     /// 生僻字 of the CJK Extension A (U+3400–U+4DBF, e.g. 䶮) that the fallback lacks:
     /// HanaMinA (花園明朝A), the last fallback but one.
     RareA,
-    /// 生僻字 of the CJK Extensions B–F (U+20000–U+2EBEF, e.g. 𠀾 𪚥): HanaMinB (花園明朝B),
-    /// the last fallback.
+    /// 生僻字 of the CJK Extensions B–F (U+20000–U+2EBEF, e.g. 𠀾 𪚥): HanaMinB (花園明朝B).
     RareB,
+    /// Characters no font has (emoji, other scripts): a box, from a font whose one
+    /// glyph every code point maps to (`fonts/make-last-resort.py`), so that the PDF
+    /// draws a box and its text keeps the character. Not counted as covering a
+    /// character: each one is still a `missing-glyph` warning.
+    LastResort,
 }
 
 impl Role {
     /// Every role.
-    pub const ALL: [Role; 8] = [
+    pub const ALL: [Role; 9] = [
         Role::Body,
         Role::Heading,
         Role::Lead,
@@ -102,6 +106,7 @@ impl Role {
         Role::Fallback,
         Role::RareA,
         Role::RareB,
+        Role::LastResort,
     ];
 
     /// The fallbacks, in the order they are tried after a role's own face.
@@ -118,6 +123,7 @@ impl Role {
             Role::Fallback => "（补字）",
             Role::RareA => "（生僻字，扩展A）",
             Role::RareB => "（生僻字，扩展B–F）",
+            Role::LastResort => "（缺字方框）",
         }
     }
 
@@ -132,6 +138,7 @@ impl Role {
             Role::Fallback => "nb-fallback",
             Role::RareA => "nb-rare-a",
             Role::RareB => "nb-rare-b",
+            Role::LastResort => "nb-last-resort",
         }
     }
 
@@ -152,6 +159,7 @@ impl Role {
             Role::Fallback => "补字（全字库）",
             Role::RareA => "生僻字（CJK 扩展 A）",
             Role::RareB => "生僻字（CJK 扩展 B–F）",
+            Role::LastResort => "缺字方框（任何字体都没有的字）",
         }
     }
 
@@ -195,6 +203,7 @@ impl Role {
             Role::Fallback => &["LXGWWenKai-Regular", "LXGW WenKai", "霞鹜文楷"],
             Role::RareA => &["HanaMinA"],
             Role::RareB => &["HanaMinB"],
+            Role::LastResort => &["NianbaoLastResort-Regular"],
         }
     }
 }

@@ -2,8 +2,6 @@
 //! `--to` name, its file extension and the function that makes it; the command
 //! line, the batch's planning and clean-up, and the pipeline all read this list.
 
-use std::borrow::Cow;
-
 use nianbao_form::model::Report;
 use nianbao_form::tree::Format;
 use nianbao_form::write;
@@ -31,9 +29,6 @@ pub struct Sources<'a> {
     pub document: &'a Document,
     /// The report's data (attached to the PDF under PDF/A-3b).
     pub report: &'a Report,
-    /// Whether a character of the document has no glyph in any font (it is then
-    /// printed as □ in the PDF; the DOCX keeps it, as Word may have a font for it).
-    pub missing_glyphs: bool,
     /// The fonts the typesetter was made with.
     pub fonts: &'a FontSet,
     /// The typesetter.
@@ -80,19 +75,12 @@ impl Output {
     pub fn make(self, s: &Sources) -> Result<Vec<u8>, RenderError> {
         match self {
             Output::Pdf => {
-                // Characters no font has (already reported) are printed as □; the
-                // document is copied only then.
-                let printable = if s.missing_glyphs {
-                    let mut copy = s.document.clone();
-                    s.fonts.substitute_missing(&mut copy);
-                    Cow::Owned(copy)
-                } else {
-                    Cow::Borrowed(s.document)
-                };
                 // The source data is only embedded in PDF/A-3b.
                 let source =
                     (s.standard == Standard::A3b).then(|| write::to_string(s.report, Format::Json));
-                let pages = s.typesetter.typeset(&printable, source.as_deref())?;
+                // A character no font has (already reported) is drawn as a box by
+                // the last-resort face, and stays itself in the text layer.
+                let pages = s.typesetter.typeset(s.document, source.as_deref())?;
                 let _ = s.table_parts.set(pages.table_parts.clone());
                 pdf::pdf(&pages, s.standard)
             }

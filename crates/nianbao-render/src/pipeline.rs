@@ -184,7 +184,6 @@ impl<'f> Renderer<'f> {
         let sources = Sources {
             document: &document,
             report: &checked.report,
-            missing_glyphs: diagnostics.iter().any(|d| d.rule == Rule::MissingGlyph),
             fonts: self.fonts,
             typesetter: &self.typesetter,
             standard: options.standard,
