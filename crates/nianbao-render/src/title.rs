@@ -165,6 +165,13 @@ pub fn lines(title: &str, organ: &str, capacity: f64) -> Vec<String> {
         return vec![title.to_string()];
     }
     let cands = candidates(title, organ);
+    // Every boundary between words, allowed as a cut or not (for "one word").
+    let mut boundaries = Vec::new();
+    let mut at = 0;
+    for piece in words(title) {
+        at += piece.len();
+        boundaries.push(at);
+    }
     let fewest = (cells(title) / capacity).ceil() as usize;
     let mut best: Option<(f64, Vec<usize>)> = None;
     for n in fewest..=(fewest + 1).min(5) {
@@ -172,6 +179,7 @@ pub fn lines(title: &str, organ: &str, capacity: f64) -> Vec<String> {
         search(
             title,
             &cands,
+            &boundaries,
             0,
             n - 1,
             capacity,
@@ -198,9 +206,11 @@ pub fn lines(title: &str, organ: &str, capacity: f64) -> Vec<String> {
 
 /// Tries every choice of `left` more cuts among `cands[from..]`, reporting each
 /// whose lines all fit, with its cost.
+#[allow(clippy::too_many_arguments)]
 fn search(
     title: &str,
     cands: &[(usize, f64)],
+    boundaries: &[usize],
     from: usize,
     left: usize,
     capacity: f64,
@@ -223,7 +233,9 @@ fn search(
             return;
         }
         // A middle line of a single word reads as a fragment.
-        if texts.len() > 2 && texts[1..texts.len() - 1].iter().any(|t| words(t).len() < 2) {
+        let one_word = |w: &[usize]| !boundaries.iter().any(|&b| b > w[0] && b < w[1]);
+        let windows: Vec<&[usize]> = bounds.windows(2).collect();
+        if windows.len() > 2 && windows[1..windows.len() - 1].iter().any(|w| one_word(w)) {
             return;
         }
         let mean = lengths.iter().sum::<f64>() / lengths.len() as f64;
@@ -245,8 +257,21 @@ fn search(
         if cells(title[start..at].trim()) > capacity {
             break;
         }
+        // What is left must fit in the lines left.
+        if cells(title[at..].trim()) > capacity * left as f64 {
+            continue;
+        }
         chosen.push(at);
-        search(title, cands, i + 1, left - 1, capacity, chosen, report);
+        search(
+            title,
+            cands,
+            boundaries,
+            i + 1,
+            left - 1,
+            capacity,
+            chosen,
+            report,
+        );
         chosen.pop();
     }
 }
@@ -303,6 +328,37 @@ mod tests {
         assert!(cells(got.last().unwrap()) >= MIN_LAST_LINE, "{got:?}");
         assert_ne!(got.last().unwrap(), "报告");
         assert_eq!(got.concat(), title);
+    }
+
+    #[test]
+    fn odd_titles_do_not_break_badly() {
+        // All ASCII, an organ that is not in the title, no organ, a very long title.
+        for (title, organ) in [
+            (
+                "Annual Report on Government Information Disclosure of the County Bureau 2023",
+                "x",
+            ),
+            (
+                "某某县人民政府办公室关于印发2023年度政府信息公开工作年度报告的通知",
+                "青禾市某局",
+            ),
+            (
+                "某某县人民政府办公室关于印发2023年度政府信息公开工作年度报告的通知",
+                "",
+            ),
+            (&"政府信息公开工作年度报告".repeat(12), "某局"),
+        ] {
+            let got = lines(title, organ, WIDTH);
+            assert_eq!(
+                got.concat().replace(' ', ""),
+                title.replace(' ', ""),
+                "{got:?}"
+            );
+            assert!(
+                got.len() == 1 || got.iter().all(|l| cells(l) <= WIDTH),
+                "{got:?}"
+            );
+        }
     }
 
     #[test]
