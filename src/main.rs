@@ -83,14 +83,17 @@ impl Target {
 
 #[derive(Subcommand)]
 enum Command {
-    /// 核对报告数据：结构、每条勾稽关系、正文中的 {{…}} 表达式
+    /// 核对报告数据：结构、每条勾稽关系、正文中的 {{…}} 表达式，以及正文与表格是否一致、年份、必备内容、公布时限
     Check {
         /// 报告文件（.yaml .yml .json .toml .xlsx）
         #[arg(required = true)]
         files: Vec<PathBuf>,
-        /// 上一年度的报告文件，用于跨年度核对（R6–R8）
+        /// 上一年度的报告文件，用于跨年度核对（R6–R8）和文字重复率
         #[arg(long, value_name = "LAST_YEAR_FILE")]
         previous: Option<PathBuf>,
+        /// 与上一年度报告文字重复率的警告阈值（百分比，默认 50）
+        #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+        repeated_text_threshold: u8,
         /// 警告也按错误处理
         #[arg(long)]
         strict: bool,
@@ -213,9 +216,18 @@ fn main() -> ExitCode {
         Command::Check {
             files,
             previous,
+            repeated_text_threshold,
             strict,
             format,
-        } => run_check(&files, previous.as_deref(), strict, format),
+        } => run_check(
+            &files,
+            previous.as_deref(),
+            &check::Options {
+                repeat_threshold: f64::from(repeated_text_threshold) / 100.0,
+            },
+            strict,
+            format,
+        ),
         Command::Init {
             edition,
             year,
@@ -358,6 +370,7 @@ pub(crate) fn display(path: &Path) -> String {
 fn run_check(
     files: &[PathBuf],
     previous: Option<&Path>,
+    options: &check::Options,
     strict: bool,
     format: OutputFormat,
 ) -> ExitCode {
@@ -402,7 +415,9 @@ fn run_check(
     for file in files {
         match load::read_file(file) {
             Ok(decoded) => {
-                let diags: Vec<Diagnostic> = check::diagnostics(decoded, prev.as_ref())
+                let checked = check::check_with(decoded, prev.as_ref(), options);
+                let diags: Vec<Diagnostic> = checked
+                    .map_or_else(|d| d, |c| c.diagnostics)
                     .into_iter()
                     .map(|d| d.in_file(&display(file)))
                     .collect();

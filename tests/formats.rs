@@ -127,7 +127,7 @@ fn expressions_expand_to_the_table_values() {
     };
     let out = x.expand(text).unwrap();
     assert!(
-        out.starts_with("全年新收政府信息公开申请2943件，上年结转52件；办结2928件，"),
+        out.starts_with("本年度新收政府信息公开申请2943件，上年结转52件，共办结2928件。"),
         "{out}"
     );
     assert!(out.contains("被提起行政诉讼26件"), "{out}");

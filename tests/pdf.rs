@@ -195,7 +195,7 @@ fn expressions_in_prose_print_their_values() {
         return;
     }
     let text = squeeze(&tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]));
-    assert!(text.contains("全年新收政府信息公开申请2943件"), "{text}");
+    assert!(text.contains("本年度新收政府信息公开申请2943件"), "{text}");
     assert!(!text.contains("{{"));
 }
 
@@ -257,9 +257,9 @@ fn user_text_is_data_never_typst_code() {
         r#"#read("/etc/passwd") $x$ *a* ] \ <l> @r #set page(paper: "a5") [链接] _b_ `c` = 标题"#;
     let text = edit(
         "qinghe-2023.yaml",
-        "2023年，青禾市市场监督管理局坚持",
+        "2023年，青禾市市场监督管理局以",
         &format!(
-            "{}，青禾市市场监督管理局坚持",
+            "{}，青禾市市场监督管理局以",
             hostile.replace('\\', "\\\\").replace('"', "\\\"")
         ),
     )

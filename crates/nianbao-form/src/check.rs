@@ -5,6 +5,7 @@
 use crate::decode::{Decoded, Positions};
 use crate::diag::Diagnostic;
 use crate::expr;
+use crate::prose;
 use crate::model::Report;
 use crate::rules::{self, Computed};
 use crate::xlsx;
@@ -31,6 +32,34 @@ pub struct Checked {
 /// When the file did not give a report at all (no edition, year or organ could be
 /// read), the diagnostics that say why.
 pub fn check(decoded: Decoded, previous: Option<&Report>) -> Result<Checked, Vec<Diagnostic>> {
+    check_with(decoded, previous, &Options::default())
+}
+
+/// What a check may be told.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The share of a section's text repeated from last year's report above which
+    /// `repeated-text` warns (0.5 by default, as some assessments count).
+    pub repeat_threshold: f64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            repeat_threshold: 0.5,
+        }
+    }
+}
+
+/// [`check`] with [`Options`].
+///
+/// # Errors
+/// As [`check`].
+pub fn check_with(
+    decoded: Decoded,
+    previous: Option<&Report>,
+    options: &Options,
+) -> Result<Checked, Vec<Diagnostic>> {
     let Decoded {
         report,
         positions,
@@ -50,8 +79,13 @@ pub fn check(decoded: Decoded, previous: Option<&Report>) -> Result<Checked, Vec
     };
     out.extend(rules::check(&report, &totals, &cx));
     out.extend(expr::check(&report, &totals, &positions));
+    out.extend(prose::text_against_tables(&report, &totals, &positions));
+    out.extend(prose::stale_years(&report, &positions));
+    out.extend(prose::required_content(&report, previous.is_some(), &positions));
+    out.extend(prose::late(&report, &positions));
     if let Some(prev) = previous {
         out.extend(rules::check_previous(&report, prev, &cx));
+        out.extend(prose::repeated_text(&report, prev, options.repeat_threshold, &positions));
     }
     sort(&mut out);
     Ok(Checked {

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::diag::{Diagnostic, Pos, Rule};
 use crate::limits;
-use crate::model::{Block, Date, Edition, Meta, Report, Signature, Values};
+use crate::model::{Block, Date, Edition, Meta, OrganKind, Report, Signature, Values};
 use crate::tables::{self, Kind, Shape};
 use crate::text;
 use crate::tree::{Node, Scalar, Value};
@@ -834,6 +834,20 @@ impl Decoder {
                 "doc_number" => meta.doc_number = self.text(&p, child),
                 "index_number" => meta.index_number = self.text(&p, child),
                 "published" => meta.published = self.date(&p, child),
+                "kind" => {
+                    if let Some(t) = self.text(&p, child) {
+                        meta.kind = OrganKind::parse(&t);
+                        if meta.kind.is_none() {
+                            self.error(
+                                Rule::Type,
+                                &p,
+                                child.pos,
+                                format!("“{p}” 应为 government（人民政府）或 department（部门），实为 “{t}”"),
+                            )
+                            .hint = Some("人民政府的年报 3 月 31 日前公布，其他机关 1 月 31 日前".into());
+                        }
+                    }
+                }
                 "keywords" => match &child.value {
                     Value::Seq(list) => {
                         self.positions.record(&p, child);
@@ -849,7 +863,7 @@ impl Decoder {
                     "meta",
                     key,
                     *kpos,
-                    &["doc_number", "index_number", "keywords", "published"],
+                    &["doc_number", "index_number", "keywords", "published", "kind"],
                 ),
             }
         }

@@ -67,6 +67,16 @@ rules! {
     R7 = "R7",
     /// R8 (edition 2019): 上一年项目数量 and 对外公开总数量 follow from last year's report.
     R8 = "R8",
+    /// A number in the prose that differs from the table quantity it states.
+    TextTable = "text-table",
+    /// A year in the prose that belongs to another report.
+    StaleYear = "stale-year",
+    /// A section mostly repeated from last year's report (with `--previous`).
+    RepeatedText = "repeated-text",
+    /// Content the format requires that the prose lacks (edition 2021).
+    RequiredContent = "required-content",
+    /// Published after the deadline (31 January, people's governments 31 March).
+    Late = "late",
     /// A table given but left empty, or all three tables zero while the prose
     /// quotes counts: the tables look unfilled.
     UnfilledTable = "unfilled-table",

@@ -25,6 +25,7 @@ pub mod limits;
 pub mod load;
 pub mod locate;
 pub mod model;
+pub mod prose;
 pub mod rules;
 pub mod synth;
 pub mod tables;

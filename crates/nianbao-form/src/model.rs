@@ -142,6 +142,51 @@ pub struct Meta {
     pub keywords: Vec<String>,
     /// 发布日期.
     pub published: Option<Date>,
+    /// Whether the body is a people's government or another body: it decides the
+    /// deadline of publication (`late`).
+    pub kind: Option<OrganKind>,
+}
+
+/// The kind of body a report is from, for its deadline (《中华人民共和国政府信息公开
+/// 条例》第五十条: every body publishes its report by 31 January; the people's
+/// governments above county level by 31 March).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OrganKind {
+    /// A people's government (人民政府): by 31 March of the next year.
+    Government,
+    /// Any other body (部门): by 31 January of the next year.
+    Department,
+}
+
+impl OrganKind {
+    /// The name in data files: `government`, `department`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OrganKind::Government => "government",
+            OrganKind::Department => "department",
+        }
+    }
+
+    /// Reads `government`/`department` or 政府/人民政府/部门.
+    pub fn parse(s: &str) -> Option<OrganKind> {
+        match s.trim() {
+            "government" | "政府" | "人民政府" => Some(OrganKind::Government),
+            "department" | "部门" => Some(OrganKind::Department),
+            _ => None,
+        }
+    }
+
+    /// The last day of publication for a report on `year`: (year + 1, month, 31).
+    pub fn deadline(self, year: i64) -> Date {
+        Date {
+            year: (year + 1) as i32,
+            month: match self {
+                OrganKind::Government => 3,
+                OrganKind::Department => 1,
+            },
+            day: 31,
+        }
+    }
 }
 
 /// The numbers of one input key of a table.

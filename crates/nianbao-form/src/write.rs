@@ -277,6 +277,9 @@ fn report_out(report: &Report) -> Vec<Entry> {
         if let Some(d) = &meta.published {
             m.push(entry("published", Out::Str(d.to_string())));
         }
+        if let Some(k) = meta.kind {
+            m.push(entry("kind", Out::Str(k.as_str().to_string())));
+        }
         top.push(entry("meta", Out::Map(m)));
     }
     top

@@ -141,6 +141,12 @@ const INFO_ROWS: &[InfoRow] = &[
         note: "日期，可不填",
     },
     InfoRow {
+        label: "机关类型",
+        path: "meta.kind",
+        kind: InfoKind::Text,
+        note: "可不填；“政府”（人民政府，3 月 31 日前公布）或“部门”（其他机关，1 月 31 日前公布）",
+    },
+    InfoRow {
         label: "采购总金额表头",
         path: "active_disclosure.procurement_amount_header",
         kind: InfoKind::Text,

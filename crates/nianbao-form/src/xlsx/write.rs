@@ -135,6 +135,13 @@ fn info_value(report: &Report, path: &str) -> Option<String> {
             .filter(|m| !m.keywords.is_empty())
             .map(|m| m.keywords.join("；")),
         "meta.published" => meta.and_then(|m| m.published.map(|d| d.to_string())),
+        "meta.kind" => meta.and_then(|m| m.kind).map(|k| {
+            match k {
+                crate::model::OrganKind::Government => "政府",
+                crate::model::OrganKind::Department => "部门",
+            }
+            .to_string()
+        }),
         other => report.table_texts.get(other).cloned(),
     }
 }
