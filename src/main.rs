@@ -403,9 +403,19 @@ fn run_check(
                         None
                     }
                 },
-                // A file that cannot be read at all (a wrong path): a usage error.
-                Err(e) => {
+                // A path that leads to no file is a usage error; a file that is
+                // there but cannot be read is a note like the rest.
+                Err(e @ LoadError::Io { .. }) | Err(e @ LoadError::UnknownType { .. }) => {
                     read_error(p, e, &mut all);
+                    None
+                }
+                Err(e) => {
+                    all.push(note(Diagnostic::error(Rule::Read, "", e.to_string())));
+                    all.push(note(Diagnostic::warning(
+                        Rule::Previous,
+                        "",
+                        "上一年度的报告无法读取，未进行跨年度核对（R6–R8）",
+                    )));
                     None
                 }
             }

@@ -832,18 +832,36 @@ fn prose_findings_point_at_the_text_sheet_and_the_kind_of_body_survives() {
             "全年因政府信息公开被申请行政复议{{reviews_and_lawsuits.review.total}}件",
             "全年因政府信息公开被申请行政复议134件",
         )
-        .replace("  published: 2024-01-20", "  published: 2024-02-05\n  kind: department");
+        .replace(
+            "  published: 2024-01-20",
+            "  published: 2024-02-05\n  kind: department",
+        );
     let mut r = nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml)
         .report
         .unwrap();
-    assert_eq!(r.meta.as_ref().unwrap().kind, Some(nianbao_form::model::OrganKind::Department));
+    assert_eq!(
+        r.meta.as_ref().unwrap().kind,
+        Some(nianbao_form::model::OrganKind::Department)
+    );
     let back = xlsx::read_bytes(xlsx::to_bytes(&r).unwrap()).unwrap();
     let diags = nianbao_form::check::diagnostics(back, None);
-    let finding = diags.iter().find(|d| d.rule.id() == "text-table").expect("text-table");
-    assert!(finding.cell.as_deref().unwrap_or("").starts_with("正文!"), "{finding:?}");
+    let finding = diags
+        .iter()
+        .find(|d| d.rule.id() == "text-table")
+        .expect("text-table");
+    assert!(
+        finding.cell.as_deref().unwrap_or("").starts_with("正文!"),
+        "{finding:?}"
+    );
     let late = diags.iter().find(|d| d.rule.id() == "late").expect("late");
-    assert!(late.cell.as_deref().unwrap_or("").starts_with("基本信息!"), "{late:?}");
+    assert!(
+        late.cell.as_deref().unwrap_or("").starts_with("基本信息!"),
+        "{late:?}"
+    );
     r.meta.as_mut().unwrap().kind = Some(nianbao_form::model::OrganKind::Government);
     let back = xlsx::read_bytes(xlsx::to_bytes(&r).unwrap()).unwrap();
-    assert_eq!(back.report.unwrap().meta.unwrap().kind, Some(nianbao_form::model::OrganKind::Government));
+    assert_eq!(
+        back.report.unwrap().meta.unwrap().kind,
+        Some(nianbao_form::model::OrganKind::Government)
+    );
 }

@@ -5,8 +5,8 @@
 use crate::decode::{Decoded, Positions};
 use crate::diag::Diagnostic;
 use crate::expr;
-use crate::prose;
 use crate::model::Report;
+use crate::prose;
 use crate::rules::{self, Computed};
 use crate::xlsx;
 
@@ -81,11 +81,20 @@ pub fn check_with(
     out.extend(expr::check(&report, &totals, &positions));
     out.extend(prose::text_against_tables(&report, &totals, &positions));
     out.extend(prose::stale_years(&report, &positions));
-    out.extend(prose::required_content(&report, previous.is_some(), &positions));
+    out.extend(prose::required_content(
+        &report,
+        previous.is_some(),
+        &positions,
+    ));
     out.extend(prose::late(&report, &positions));
     if let Some(prev) = previous {
         out.extend(rules::check_previous(&report, prev, &cx));
-        out.extend(prose::repeated_text(&report, prev, options.repeat_threshold, &positions));
+        out.extend(prose::repeated_text(
+            &report,
+            prev,
+            options.repeat_threshold,
+            &positions,
+        ));
     }
     sort(&mut out);
     Ok(Checked {

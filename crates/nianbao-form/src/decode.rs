@@ -216,7 +216,7 @@ fn plain_number(text: &str, fraction: bool) -> Option<(String, Vec<&'static str>
     };
     let groups: Vec<&str> = int.split(',').collect();
     if groups.len() > 1 {
-        let first_ok = (1..=3).contains(&groups[0].len());
+        let first_ok = (1..=3).contains(&groups[0].len()) && !groups[0].starts_with('0');
         if !first_ok || groups[1..].iter().any(|g| g.len() != 3) {
             return None;
         }
@@ -239,6 +239,9 @@ fn not_a_number_hint(node: &Node, s: &str) -> Option<String> {
     let t = s.trim();
     if t.is_empty() || PLACEHOLDERS.contains(&t) {
         return Some("没有数据请填 0（不要填 “—”、“/” 或 “无”）".into());
+    }
+    if plain_number(t, true).is_some() {
+        return Some("数量只能是整数".into());
     }
     let leading_digits = t
         .chars()
@@ -368,7 +371,7 @@ impl Decoder {
                 .at(Some(node.pos))
                 .hint(hint_for(
                     node,
-                    Some("中文段落写在一行内：YAML 的多行文本会把换行变成空格；从 PDF 或网页粘贴的文字也常带空格"),
+                    Some("删除汉字之间的空格：多行书写的文本（如 YAML 折行）会把换行变成空格，从 PDF 或网页粘贴的文字也常带空格"),
                     "删除单元格中汉字之间的空格",
                 ).unwrap_or_default()),
             );
@@ -498,8 +501,10 @@ impl Decoder {
         self.positions.record(path, node);
         let raw = match &node.value {
             Value::Scalar(Scalar::Int(s) | Scalar::Float(s)) => s.trim().to_string(),
+            // A decimal written as text is how money keeps its digits (our own
+            // workbook writes long amounts as text): only a changed form warns.
             Value::Scalar(Scalar::Str(s)) => match plain_number(s, true) {
-                Some((plain, causes)) if plain != s.trim() || node.pos.sheet.is_some() => {
+                Some((plain, causes)) if plain != s.trim() => {
                     self.number_written_as_text(path, node, s, &plain, causes)
                 }
                 _ => s.trim().to_string(),
@@ -863,7 +868,13 @@ impl Decoder {
                     "meta",
                     key,
                     *kpos,
-                    &["doc_number", "index_number", "keywords", "published", "kind"],
+                    &[
+                        "doc_number",
+                        "index_number",
+                        "keywords",
+                        "published",
+                        "kind",
+                    ],
                 ),
             }
         }
@@ -883,11 +894,13 @@ pub fn decode(root: &Node) -> Decoded {
     // A YAML/JSON/TOML file of something else (a configuration file in the folder):
     // one error that says so, not a list of every key it lacks.
     let foreign = match &root.value {
+        // Keys that are a report's, or close to one (a misspelled report keeps its
+        // did-you-mean hints).
         Value::Map(entries) => {
             !entries.is_empty()
-                && !entries
-                    .iter()
-                    .any(|(k, _, _)| TOP_KEYS.contains(&k.as_str()))
+                && !entries.iter().any(|(k, _, _)| {
+                    TOP_KEYS.contains(&k.as_str()) || closest(k, TOP_KEYS.iter().copied()).is_some()
+                })
         }
         Value::Seq(_) => true,
         Value::Scalar(_) => false,

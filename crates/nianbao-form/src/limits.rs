@@ -40,6 +40,11 @@ pub const MAX_SHEET_CELLS: u64 = 200_000;
 /// at the size of what it repeats (a report has about 400).
 pub const MAX_NODES: usize = 50_000;
 
+/// Most text a file's values hold together, in bytes (16 MiB), counting each YAML
+/// alias at the text it repeats: one long text repeated by many aliases is refused
+/// before it is copied.
+pub const MAX_EXPANDED_TEXT_BYTES: usize = 16 * 1024 * 1024;
+
 /// Deepest nesting of lists and maps (a report nests 4 deep: applications.refused.
 /// state_secret[0]).
 pub const MAX_DEPTH: usize = 32;
@@ -94,9 +99,19 @@ pub fn too_deep(text: &str, toml: bool) -> Option<(usize, usize)> {
                     }
                     if c == b && (!triple || bytes[i..].starts_with(&[b, b, b])) {
                         i += if triple { 3 } else { 1 };
+                        // A multi-line string may end in up to two more quotes.
+                        if triple {
+                            let mut extra = 0;
+                            while extra < 2 && bytes.get(i) == Some(&b) {
+                                i += 1;
+                                extra += 1;
+                            }
+                        }
                         break;
                     }
-                    if c == b'\n' && !triple {
+                    // A TOML one-line string ends at the line's end (JSON strings
+                    // run on: a lenient parser takes a raw line break in them).
+                    if c == b'\n' && toml && !triple {
                         i += 1;
                         break;
                     }
@@ -111,17 +126,27 @@ pub fn too_deep(text: &str, toml: bool) -> Option<(usize, usize)> {
     None
 }
 
-/// A character that cannot be printed or stored in a report's text: the C0 controls
+/// A character that cannot be printed or stored in a report's text, or that would
+/// print the text otherwise than it reads: the C0 controls
 /// other than tab, line feed and carriage return (U+0000–U+001F), DEL and the C1
 /// controls (U+007F–U+009F), and the noncharacters U+FFFE and U+FFFF (and the other
-/// noncharacters U+FDD0–U+FDEF and U+nFFFE/U+nFFFF of every plane). XML 1.0, and so
-/// DOCX and XLSX, cannot hold most of them; a PDF would print nothing.
+/// noncharacters U+FDD0–U+FDEF and U+nFFFE/U+nFFFF of every plane), and the
+/// direction controls ([`is_direction_control`]). XML 1.0, and so DOCX and XLSX,
+/// cannot hold most of them; a PDF would print nothing.
 pub fn is_unprintable(c: char) -> bool {
     let u = c as u32;
     (u < 0x20 && !matches!(c, '\t' | '\n' | '\r'))
         || (0x7F..=0x9F).contains(&u)
         || (0xFDD0..=0xFDEF).contains(&u)
         || (u & 0xFFFE) == 0xFFFE
+        || is_direction_control(c)
+}
+
+/// The bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069): invisible, and they reorder the characters after them (a
+/// right-to-left override pasted into an organ's name prints it backwards).
+pub fn is_direction_control(c: char) -> bool {
+    matches!(c as u32, 0x202A..=0x202E | 0x2066..=0x2069)
 }
 
 #[cfg(test)]
@@ -145,6 +170,12 @@ mod tests {
         assert_eq!(too_deep(&toml, true), None);
         let toml_deep = format!("x = 1\na = {}", "[".repeat(40));
         assert_eq!(too_deep(&toml_deep, true), Some((2, 5 + MAX_DEPTH)));
+        // A multi-line string closed by four quotes, then deep nesting.
+        let tricky = format!("a = \"\"\"x\"\"\"\"\nb = {}", "[".repeat(40));
+        assert!(too_deep(&tricky, true).is_some());
+        // A JSON string with a raw line break, then deep nesting.
+        let json = format!("{{\"a\": \"x\ny\", \"b\": {}}}", "[".repeat(40));
+        assert!(too_deep(&json, false).is_some());
     }
 
     #[test]
@@ -160,6 +191,8 @@ mod tests {
             '\u{ffff}',
             '\u{1fffe}',
             '\u{fdd0}',
+            '\u{202e}',
+            '\u{2067}',
         ] {
             assert!(is_unprintable(c), "{:?}", c);
         }

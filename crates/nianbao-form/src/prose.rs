@@ -45,14 +45,20 @@ pub const STATEMENTS: &[Statement] = &[
         quantity: "予以公开与部分公开之和",
         words: r"予以公开(?:及|和|与|、)部分公开(?:的)?(?:共|合计)?",
         units: "件",
-        names: &["applications.granted.total", "applications.partially_granted.total"],
+        names: &[
+            "applications.granted.total",
+            "applications.partially_granted.total",
+        ],
         edition: None,
     },
     Statement {
         quantity: "行政复议与行政诉讼之和",
         words: r"(?:行政)?复议(?:和|及|与|、)(?:行政)?诉讼(?:案件)?(?:共|合计)",
         units: "件|起",
-        names: &["reviews_and_lawsuits.review.total", "reviews_and_lawsuits.lawsuits.total"],
+        names: &[
+            "reviews_and_lawsuits.review.total",
+            "reviews_and_lawsuits.lawsuits.total",
+        ],
         edition: None,
     },
     Statement {
@@ -213,9 +219,32 @@ pub const STATEMENTS: &[Statement] = &[
 /// Words that narrow a clause to part of a quantity, or compare it with another
 /// year: a number in such a clause is not the table's.
 const NARROWING: &[&str] = &[
-    "其中", "市级", "区级", "县级", "镇级", "乡级", "本级", "各级", "部门", "乡镇", "街道",
-    "同比", "较上年", "比上年", "上一年", "去年", "增长", "下降", "增加", "减少", "累计",
-    "以来", "平均", "涉及", "占", "代表",
+    "其中",
+    "市级",
+    "区级",
+    "县级",
+    "镇级",
+    "乡级",
+    "本级",
+    "各级",
+    "部门",
+    "乡镇",
+    "街道",
+    "同比",
+    "较上年",
+    "比上年",
+    "上一年",
+    "去年",
+    "增长",
+    "下降",
+    "增加",
+    "减少",
+    "累计",
+    "以来",
+    "平均",
+    "涉及",
+    "占",
+    "代表",
 ];
 
 /// Statements that a quantity is none (未制发规范性文件): the table must say 0.
@@ -281,7 +310,9 @@ fn clauses(text: &str) -> impl Iterator<Item = &str> {
 fn sentence_at(text: &str, at: usize) -> &str {
     let start = text[..at]
         .rfind(['。', '；', '！', '？', '\n'])
-        .map_or(0, |i| i + text[i..].chars().next().map_or(1, char::len_utf8));
+        .map_or(0, |i| {
+            i + text[i..].chars().next().map_or(1, char::len_utf8)
+        });
     let end = text[at..]
         .find(['。', '；', '！', '？', '\n'])
         .map_or(text.len(), |i| at + i + 3.min(text.len() - at - i));
@@ -332,11 +363,17 @@ pub fn statements(report: &Report) -> Vec<Stated> {
                 }
                 for m in c.regex.captures_iter(clause) {
                     let whole = m.get(0).expect("match");
-                    if taken.iter().any(|&(s, e)| whole.start() < e && s < whole.end()) {
+                    if taken
+                        .iter()
+                        .any(|&(s, e)| whole.start() < e && s < whole.end())
+                    {
                         continue;
                     }
                     let before = &clause[..whole.start()];
-                    if NARROWING.iter().any(|w| before.contains(w) || whole.as_str().contains(w)) {
+                    if NARROWING
+                        .iter()
+                        .any(|w| before.contains(w) || whole.as_str().contains(w))
+                    {
                         continue;
                     }
                     // A statement of none has an empty number.
@@ -398,10 +435,7 @@ pub fn text_against_tables(
             Diagnostic::warning(
                 Rule::TextTable,
                 &s.path,
-                format!(
-                    "正文写 {}，而表格为 {table}：“{}”",
-                    s.written, s.sentence
-                ),
+                format!("正文写 {}，而表格为 {table}：“{}”", s.written, s.sentence),
             )
             .at(positions.nearest(&s.path))
             .cell(s.quantity.to_string(), table, s.written)
@@ -425,17 +459,22 @@ pub fn stale_years(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
     for (path, text) in expr::texts(report) {
         let mut seen = HashSet::new();
         for m in YEAR.captures_iter(text) {
-            let Ok(year) = m[1].parse::<i64>() else { continue };
+            let Ok(year) = m[1].parse::<i64>() else {
+                continue;
+            };
             let at = m.get(0).expect("match").start();
             let sentence = sentence_at(text, at);
-            let this_year = ["本年度", "今年", "本年"].iter().any(|w| sentence.contains(w));
+            let this_year = ["本年度", "今年", "本年"]
+                .iter()
+                .any(|w| sentence.contains(w));
             let stale = if this_year {
                 year != y && year != y + 1
             } else {
                 year < y - 1 || year > y + 1
             };
             // Laws and notices name their own years: 〔2019〕, 2019年修订.
-            let cites = sentence.contains('〔') || sentence.contains("修订") || sentence.contains("施行");
+            let cites =
+                sentence.contains('〔') || sentence.contains("修订") || sentence.contains("施行");
             if !stale || cites || !seen.insert(year) {
                 continue;
             }
@@ -464,8 +503,14 @@ pub const OVERVIEW_TOPICS: &[(&str, &[&str])] = &[
     ("主动公开", &["主动公开"]),
     ("依申请公开", &["依申请公开", "依申请"]),
     ("政府信息管理", &["政府信息管理", "信息管理"]),
-    ("政府信息公开平台建设", &["平台建设", "公开平台", "网站", "政务新媒体"]),
-    ("监督保障", &["监督保障", "考核", "培训", "责任追究", "社会评议", "督查"]),
+    (
+        "政府信息公开平台建设",
+        &["平台建设", "公开平台", "网站", "政务新媒体"],
+    ),
+    (
+        "监督保障",
+        &["监督保障", "考核", "培训", "责任追究", "社会评议", "督查"],
+    ),
 ];
 
 fn blocks_text(blocks: &[Block]) -> String {
@@ -490,7 +535,11 @@ fn blocks_text(blocks: &[Block]) -> String {
 /// is not empty and, from the second year on (`second_year`: last year's report was
 /// given), says how last year's problems were addressed; 六 states the 信息处理费
 /// collected (国办函〔2020〕109号), even when none.
-pub fn required_content(report: &Report, second_year: bool, positions: &Positions) -> Vec<Diagnostic> {
+pub fn required_content(
+    report: &Report,
+    second_year: bool,
+    positions: &Positions,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if report.edition != Edition::Y2021 {
         return out;
@@ -512,13 +561,17 @@ pub fn required_content(report: &Report, second_year: bool, positions: &Position
     let problems = blocks_text(&report.problems);
     if problems.trim().is_empty() {
         out.push(
-            Diagnostic::warning(Rule::RequiredContent, "problems", "“五、存在的主要问题及改进情况”是空的")
-                .at(positions.nearest("problems")),
+            Diagnostic::warning(
+                Rule::RequiredContent,
+                "problems",
+                "“五、存在的主要问题及改进情况”是空的",
+            )
+            .at(positions.nearest("problems")),
         );
     } else if second_year
         && !["上年", "上一年", "去年", "整改", "改进情况", "已改进"]
-        .iter()
-        .any(|w| problems.contains(w))
+            .iter()
+            .any(|w| problems.contains(w))
     {
         out.push(
             Diagnostic::warning(
@@ -530,7 +583,11 @@ pub fn required_content(report: &Report, second_year: bool, positions: &Position
             .hint("写明上一年度报告所列问题的整改落实情况"),
         );
     }
-    let other = report.other_matters.as_deref().map(blocks_text).unwrap_or_default();
+    let other = report
+        .other_matters
+        .as_deref()
+        .map(blocks_text)
+        .unwrap_or_default();
     if !other.contains("信息处理费") {
         out.push(
             Diagnostic::warning(
@@ -571,13 +628,30 @@ pub fn repeated_text(
     positions: &Positions,
 ) -> Vec<Diagnostic> {
     let sections = [
-        ("overview", "一、总体情况", Some(&report.overview), Some(&previous.overview)),
-        ("problems", "五、存在的主要问题及改进情况", Some(&report.problems), Some(&previous.problems)),
-        ("other_matters", "六、其他需要报告的事项", report.other_matters.as_ref(), previous.other_matters.as_ref()),
+        (
+            "overview",
+            "一、总体情况",
+            Some(&report.overview),
+            Some(&previous.overview),
+        ),
+        (
+            "problems",
+            "五、存在的主要问题及改进情况",
+            Some(&report.problems),
+            Some(&previous.problems),
+        ),
+        (
+            "other_matters",
+            "六、其他需要报告的事项",
+            report.other_matters.as_ref(),
+            previous.other_matters.as_ref(),
+        ),
     ];
     let mut out = Vec::new();
     for (key, name, now, before) in sections {
-        let (Some(now), Some(before)) = (now, before) else { continue };
+        let (Some(now), Some(before)) = (now, before) else {
+            continue;
+        };
         let now = grams(&blocks_text(now), REPEAT_GRAM);
         if now.len() < 20 {
             continue;
@@ -589,13 +663,13 @@ pub fn repeated_text(
                 Diagnostic::warning(
                     Rule::RepeatedText,
                     key,
-                    format!(
-                        "“{name}”有 {:.0}% 的文字与上一年度报告相同",
-                        share * 100.0
-                    ),
+                    format!("“{name}”有 {:.0}% 的文字与上一年度报告相同", share * 100.0),
                 )
                 .at(positions.nearest(key))
-                .hint(format!("按本年度的实际工作重写（阈值 {:.0}%）", threshold * 100.0)),
+                .hint(format!(
+                    "按本年度的实际工作重写（阈值 {:.0}%）",
+                    threshold * 100.0
+                )),
             );
         }
     }
@@ -606,7 +680,9 @@ pub fn repeated_text(
 /// deadline (31 January of the next year, people's governments 31 March:
 /// 《中华人民共和国政府信息公开条例》第五十条).
 pub fn late(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
-    let Some(meta) = &report.meta else { return Vec::new() };
+    let Some(meta) = &report.meta else {
+        return Vec::new();
+    };
     let (Some(published), Some(kind)) = (meta.published, meta.kind) else {
         return Vec::new();
     };

@@ -15,20 +15,27 @@ pub fn is_han(c: char) -> bool {
         0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0x20000..=0x3FFFF)
 }
 
-/// Punctuation that fills a whole cell of the grid in Chinese text: the CJK symbols
-/// and punctuation block (、。《》「」【】〔〕…), the full-width forms (，：；！？（）),
-/// and the quotation marks, ellipsis and dash of Chinese usage (“”‘’…—, GB/T 15834).
+/// Punctuation that fills a whole cell of the grid in Chinese text and only there:
+/// the CJK symbols and punctuation block (、。《》「」【】〔〕…) and the full-width
+/// forms (，：；！？（）).
 pub fn is_fullwidth_punctuation(c: char) -> bool {
     matches!(c as u32,
         0x3000..=0x303F | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
+}
+
+/// Marks that Chinese text uses at full width (GB/T 15834: “”‘’…—·) but Latin text
+/// uses too (’ is also the apostrophe): Chinese only beside a Chinese character.
+pub fn is_shared_punctuation(c: char) -> bool {
+    matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
 }
 
 /// Whether the space run between `before` and `after` is stray: both neighbours are
-/// Chinese (Han or full-width punctuation), or either is full-width punctuation.
+/// Chinese (Han or punctuation of Chinese text), or either is full-width
+/// punctuation. A space beside ’ or — between Latin words stays.
 fn stray(before: char, after: char) -> bool {
-    let chinese = |c: char| is_han(c) || is_fullwidth_punctuation(c);
-    (chinese(before) && chinese(after))
+    let chinese = |c: char| is_han(c) || is_fullwidth_punctuation(c) || is_shared_punctuation(c);
+    let han_or_fullwidth = |c: char| is_han(c) || is_fullwidth_punctuation(c);
+    (chinese(before) && chinese(after) && (han_or_fullwidth(before) || han_or_fullwidth(after)))
         || is_fullwidth_punctuation(before)
         || is_fullwidth_punctuation(after)
 }
@@ -111,6 +118,12 @@ mod tests {
             ("共 12 件", "共 12 件", 0),
             ("Open XML SDK", "Open XML SDK", 0),
             ("“政府信息”  （见附件）", "“政府信息”（见附件）", 1),
+            ("政府信息 “公开”", "政府信息“公开”", 1),
+            (
+                "Citizens’ rights — and duties",
+                "Citizens’ rights — and duties",
+                0,
+            ),
             (" 开头和结尾 ", " 开头和结尾 ", 0),
         ];
         for (input, output, n) in cases {
@@ -135,7 +148,8 @@ mod tests {
         assert!(
             is_fullwidth_punctuation('，')
                 && is_fullwidth_punctuation('。')
-                && is_fullwidth_punctuation('“')
+                && is_shared_punctuation('“')
+                && !is_fullwidth_punctuation('’')
         );
         assert!(!is_fullwidth_punctuation(',') && !is_fullwidth_punctuation('１'));
     }

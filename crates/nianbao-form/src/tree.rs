@@ -146,6 +146,7 @@ fn too_deep(pos: Pos) -> Diagnostic {
 #[derive(Default)]
 struct Budget {
     nodes: usize,
+    bytes: usize,
 }
 
 impl Budget {
@@ -153,6 +154,12 @@ impl Budget {
     fn take(&mut self, n: usize) -> bool {
         self.nodes = self.nodes.saturating_add(n);
         self.nodes <= MAX_NODES
+    }
+
+    /// Takes `n` bytes of text; false when the file goes past the limit.
+    fn take_bytes(&mut self, n: usize) -> bool {
+        self.bytes = self.bytes.saturating_add(n);
+        self.bytes <= limits::MAX_EXPANDED_TEXT_BYTES
     }
 }
 
@@ -192,23 +199,39 @@ fn map_from(entries: Vec<(String, Pos, Node)>, diags: &mut Vec<Diagnostic>) -> V
 struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
+    /// The last position asked: line, byte offset, column.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
     fn new(text: &'a str) -> Self {
         let mut starts = vec![0];
         starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts,
+            last: std::cell::Cell::new((0, 0, 1)),
+        }
     }
 
+    /// The line and column of a byte offset. Columns are counted from the last
+    /// offset asked on the same line when it lies before (the converters ask in
+    /// file order), so a file of one long line costs linear time, not quadratic.
     fn pos(&self, offset: usize) -> Pos {
         let offset = offset.min(self.text.len());
         let line = self.starts.partition_point(|&s| s <= offset);
         let start = self.starts[line - 1];
+        let (last_line, last_offset, last_column) = self.last.get();
+        let (from, base) = if last_line == line && last_offset <= offset {
+            (last_offset, last_column)
+        } else {
+            (start, 1)
+        };
         let column = self
             .text
-            .get(start..offset)
-            .map_or(1, |s| s.chars().count() + 1);
+            .get(from..offset)
+            .map_or(base, |s| base + s.chars().count());
+        self.last.set((line, offset, column));
         Pos::text(line, column)
     }
 }
@@ -271,11 +294,10 @@ mod yaml {
 
     struct Builder<'a> {
         events: Parser<'a, saphyr_parser::StrInput<'a>>,
-        lines: LineIndex<'a>,
-        /// Each anchored value, with the number of values it holds (an alias to it
-        /// costs that many: "billion laughs" files repeat one anchor in nine aliases
-        /// nine levels deep).
-        anchors: HashMap<usize, (Node, usize)>,
+        /// Each anchored value, with the number of values and of bytes of text it
+        /// holds (an alias to it costs that much: "billion laughs" files repeat one
+        /// anchor in nine aliases nine levels deep, or one long text many times).
+        anchors: HashMap<usize, (Node, usize, usize)>,
         diags: &'a mut Vec<Diagnostic>,
         budget: Budget,
         depth: usize,
@@ -300,13 +322,24 @@ mod yaml {
         /// Reads one node whose first event has been read.
         fn node(&mut self, ev: Event<'static>, span: Span) -> Option<Node> {
             let here = pos(&span);
-            let before = self.budget.nodes;
-            let cost = match &ev {
-                Event::Alias(id) => self.anchors.get(id).map_or(1, |a| a.1),
-                _ => 1,
+            let (before, before_bytes) = (self.budget.nodes, self.budget.bytes);
+            let (cost, bytes) = match &ev {
+                Event::Alias(id) => self.anchors.get(id).map_or((1, 0), |a| (a.1, a.2)),
+                Event::Scalar(text, ..) => (1, text.len()),
+                _ => (1, 0),
             };
             if !self.budget.take(cost) {
                 self.diags.push(too_many_nodes(here, Format::Yaml));
+                return None;
+            }
+            if !self.budget.take_bytes(bytes) {
+                self.diags.push(limit_error(
+                    here,
+                    format!(
+                        "文件中的文字（别名 * 按展开后计）超过 {}，超出上限，已拒绝读取",
+                        crate::error::human_size(limits::MAX_EXPANDED_TEXT_BYTES as u64)
+                    ),
+                ));
                 return None;
             }
             let nested = matches!(ev, Event::SequenceStart(..) | Event::MappingStart(..));
@@ -324,59 +357,59 @@ mod yaml {
             let (node, anchor) = built?;
             if anchor != 0 {
                 let size = self.budget.nodes - before;
-                self.anchors.insert(anchor, (node.clone(), size));
+                let bytes = self.budget.bytes - before_bytes;
+                self.anchors.insert(anchor, (node.clone(), size, bytes));
             }
             Some(node)
         }
 
-        /// The character at a marker of the source.
-        fn char_at(&self, m: &saphyr_parser::Marker) -> Option<char> {
-            let start = *self.lines.starts.get(m.line().checked_sub(1)?)?;
-            self.lines.text.get(start..)?.chars().nth(m.col())
-        }
-
         /// In a flow list (`[2,008, 411]`) YAML reads `2,008` as two numbers, 2 and 8,
-        /// and shifts the row. Where a number of 1–3 digits is followed by a comma and,
-        /// with no space, by exactly three digits, and the list separates its other
-        /// items with a comma and a space, the comma is a thousands separator: the
-        /// items are joined into the text `2,008`, which the decoder reads as 2008 with
-        /// a warning naming the separator. A list written without spaces (`[2,8,411]`)
-        /// is left as YAML reads it.
+        /// and shifts the row. Where the list separates its items with a comma and a
+        /// space, and every pair of items with nothing but a comma between them is a
+        /// plain number of 1–3 digits (not starting with 0) followed by one of exactly
+        /// three digits, those commas are thousands separators: the items are joined
+        /// into the text `2,008`, which the decoder reads as 2008 with a warning naming
+        /// the separator. Anything else (`[2,8,411]`, `[5,100,20, 0]`, quoted items) is
+        /// left as YAML reads it.
         fn join_thousands(&self, items: Vec<Node>, spans: &[Span]) -> Vec<Node> {
-            let digits = |n: &Node, len: std::ops::RangeInclusive<usize>| {
-                matches!(&n.value, Value::Scalar(Scalar::Int(s)) | Value::Scalar(Scalar::Str(s))
-                    if len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()))
+            let n = items.len();
+            // A number written as plain digits: its source is exactly its digits.
+            let plain = |i: usize, len: std::ops::RangeInclusive<usize>| {
+                matches!(&items[i].value, Value::Scalar(Scalar::Int(s))
+                    if len.contains(&s.len())
+                        && s.bytes().all(|b| b.is_ascii_digit())
+                        && spans[i].end.index().saturating_sub(spans[i].start.index()) == s.len())
             };
-            let glued: Vec<bool> = (1..items.len())
-                .map(|i| {
-                    let (before, after) = (&spans[i - 1], &spans[i]);
-                    after.start.index() == before.end.index() + 1
-                        && self.char_at(&before.end) == Some(',')
-                })
+            // Two items with one character between them: in a flow list, the comma.
+            let glued: Vec<bool> = (1..n)
+                .map(|i| spans[i].start.index() == spans[i - 1].end.index() + 1)
                 .collect();
-            if items.len() < 2 || glued.iter().all(|g| *g) {
+            if n < 2 || glued.iter().all(|g| *g) || !glued.iter().any(|g| *g) {
                 return items;
             }
-            let mut out: Vec<Node> = Vec::with_capacity(items.len());
-            let mut joining = false;
+            let starts_with_zero = |i: usize| matches!(&items[i].value, Value::Scalar(Scalar::Int(s)) if s.starts_with('0'));
+            let groups = (1..n).filter(|&i| glued[i - 1]).all(|i| {
+                plain(i, 3..=3)
+                    && plain(i - 1, 1..=3)
+                    && (i < 2 || glued[i - 2] || !starts_with_zero(i - 1))
+            });
+            if !groups {
+                return items;
+            }
+            let mut out: Vec<Node> = Vec::with_capacity(n);
             for (i, item) in items.into_iter().enumerate() {
-                let join = i > 0
-                    && glued[i - 1]
-                    && digits(&item, 3..=3)
-                    && out
-                        .last()
-                        .is_some_and(|prev| joining || digits(prev, 1..=3));
-                let digits_of = |n: &Node| match &n.value {
+                let digits = |n: &Node| match &n.value {
                     Value::Scalar(Scalar::Int(s) | Scalar::Str(s)) => s.clone(),
                     _ => String::new(),
                 };
-                if join && let Some(prev) = out.last_mut() {
-                    let text = format!("{},{}", digits_of(prev), digits_of(&item));
+                if i > 0
+                    && glued[i - 1]
+                    && let Some(prev) = out.last_mut()
+                {
+                    let text = format!("{},{}", digits(prev), digits(&item));
                     prev.value = Value::Scalar(Scalar::Str(text));
-                    joining = true;
                 } else {
                     out.push(item);
-                    joining = false;
                 }
             }
             out
@@ -395,7 +428,15 @@ mod yaml {
                     (n, anchor)
                 }
                 Event::Alias(id) => {
-                    let mut n = self.anchors.get(&id)?.0.clone();
+                    let Some(anchored) = self.anchors.get(&id) else {
+                        self.diags.push(syntax_error(
+                            Format::Yaml,
+                            here,
+                            "别名（*）没有可用的锚点（&）：锚点未定义，或别名在锚点自己的值里",
+                        ));
+                        return None;
+                    };
+                    let mut n = anchored.0.clone();
                     n.pos = here;
                     (n, 0)
                 }
@@ -465,7 +506,6 @@ mod yaml {
     pub(super) fn parse(text: &str, diags: &mut Vec<Diagnostic>) -> Option<Node> {
         let mut b = Builder {
             events: Parser::new_from_str(text),
-            lines: LineIndex::new(text),
             anchors: HashMap::new(),
             diags,
             budget: Budget::default(),

@@ -347,3 +347,109 @@ fn stray_spaces_between_chinese_are_removed_with_a_warning_per_key() {
         "严格落实政府信息公开审查制度，对拟公开信息逐件进行保密审查。"
     );
 }
+
+#[test]
+fn one_long_text_repeated_by_aliases_is_refused_before_it_is_copied() {
+    let long = "字".repeat(100_000);
+    let aliases = vec!["*s"; 200].join(", ");
+    let text = format!("a: &s \"{long}\"\nb: [{aliases}]\n");
+    assert!(text.len() < 2 * 1024 * 1024);
+    let diags = diags_of(&text, Format::Yaml);
+    let limit = only(&diags, Rule::Limit);
+    assert_eq!(limit.len(), 1, "{diags:?}");
+    assert!(limit[0].message.contains("文字"), "{}", limit[0].message);
+}
+
+#[test]
+fn an_alias_without_its_anchor_is_an_error() {
+    let diags = diags_of("organ: 某局\nx: &a [*a]\n", Format::Yaml);
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.rule == Rule::Syntax && d.message.contains("锚点")),
+        "{diags:?}"
+    );
+}
+
+#[test]
+fn only_true_thousands_separators_are_joined() {
+    let yaml = |row: &str| {
+        format!(
+            "edition: \"2021\"\nyear: 2023\norgan: 某局\nreviews_and_lawsuits:\n  review: {row}\n"
+        )
+    };
+    for row in [
+        "[5,100,20, 0, 0]",
+        "[\"1\",\"234\", 5, 6]",
+        "[1,+123, 2, 3]",
+        "[0,500, 1, 2]",
+        "[100,200,300, 400]",
+    ] {
+        let d = load::read_str(&yaml(row), Format::Yaml);
+        assert!(
+            !d.diags.iter().any(|x| x.message.contains("千位分隔符")),
+            "{row}: {:?}",
+            d.diags
+        );
+    }
+    let d = load::read_str(&yaml("[12,345, 7, 11, 4]"), Format::Yaml);
+    assert_eq!(only(&d.diags, Rule::NumberFormat).len(), 1, "{:?}", d.diags);
+}
+
+#[test]
+fn a_long_line_of_values_is_read_with_its_positions() {
+    // One line of 45,000 values after a long text: positions are counted from the last
+    // one asked (it took minutes when each counted from the line's start; the time is
+    // measured with `check` on such a file, see README "Limits").
+    let text = format!(
+        "[\"{}\",{}]",
+        "x".repeat(1_000_000),
+        vec!["1"; 45_000].join(",")
+    );
+    let diags = diags_of(&text, Format::Json);
+    let not_a_report = only(&diags, Rule::NotAReport);
+    assert_eq!(not_a_report.len(), 1, "{diags:?}");
+    assert_eq!(
+        not_a_report[0].pos.map(|p| (p.line, p.column)),
+        Some((1, 1))
+    );
+}
+
+#[test]
+fn workbook_parts_that_copy_or_hide_are_refused() {
+    // One shared string of 1 MB used by 100 cells: 100 MB once the reader copies it.
+    let sst = format!("<sst><si><t>{}</t></si></sst>", "x".repeat(1024 * 1024));
+    let mut sheet = String::from("<worksheet><sheetData><row r=\"1\">");
+    for c in 1..=100 {
+        sheet.push_str(&format!(
+            "<c r=\"{}1\" t=\"s\"><v>0</v></c>",
+            nianbao_form::diag::cell_name(1, c).trim_end_matches('1')
+        ));
+    }
+    sheet.push_str("</row></sheetData></worksheet>");
+    let err = nianbao_form::xlsx::read_bytes(package(&[
+        ("xl/sharedStrings.xml", sst.into_bytes()),
+        ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+    ]))
+    .unwrap_err();
+    assert!(err.to_string().contains("共享文字"), "{err}");
+
+    // A shared formula numbered a billion.
+    let f = br#"<worksheet><sheetData><row r="1"><c r="A1"><f t="shared" si="1000000000" ref="A1:A2">1</f></c></row></sheetData></worksheet>"#;
+    let err = nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", f.to_vec())]))
+        .unwrap_err();
+    assert!(err.to_string().contains("共享公式"), "{err}");
+
+    // A reference the guard cannot read is refused, not taken as the next cell.
+    let r = br#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="A999999999"><v>1</v></c></row></sheetData></worksheet>"#;
+    let err = nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", r.to_vec())]))
+        .unwrap_err();
+    assert!(err.to_string().contains("A999999999"), "{err}");
+
+    // A worksheet stored under another name or case is read all the same.
+    let far = br#"<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
+    for name in ["xl/worksheets/Sheet1.XML", "xl/data.bin"] {
+        let err = nianbao_form::xlsx::read_bytes(package(&[(name, far.to_vec())])).unwrap_err();
+        assert!(err.to_string().contains("1048576"), "{name}: {err}");
+    }
+}

@@ -10,7 +10,9 @@ use nianbao_form::prose;
 use nianbao_form::tree::Format;
 
 fn example(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
 }
 
 fn text_of(name: &str) -> String {
@@ -39,13 +41,24 @@ fn the_examples_raise_no_prose_warning() {
         let d = diags(&text_of(name));
         let prose: Vec<&Diagnostic> = d
             .iter()
-            .filter(|x| matches!(x.rule, Rule::TextTable | Rule::StaleYear | Rule::RequiredContent | Rule::Late))
+            .filter(|x| {
+                matches!(
+                    x.rule,
+                    Rule::TextTable | Rule::StaleYear | Rule::RequiredContent | Rule::Late
+                )
+            })
             .collect();
         assert!(prose.is_empty(), "{name}: {prose:?}");
     }
     // Against its previous year, strictly: nothing copied, last year's problems addressed.
-    let prev = load::read_file(&example("qinghe-2022.yaml")).unwrap().report.unwrap();
-    let d = check::diagnostics(load::read_file(&example("qinghe-2023.yaml")).unwrap(), Some(&prev));
+    let prev = load::read_file(&example("qinghe-2022.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
+    let d = check::diagnostics(
+        load::read_file(&example("qinghe-2023.yaml")).unwrap(),
+        Some(&prev),
+    );
     assert!(d.is_empty(), "{d:?}");
 }
 
@@ -66,10 +79,28 @@ fn numbers_in_the_prose_that_contradict_the_tables_are_named_with_the_cell() {
             )
         })
         .collect();
-    assert!(found.contains(&("表四 行政复议（总计）".into(), "47".into(), "134".into())), "{found:?}");
-    assert!(found.contains(&("表四 行政诉讼（总计）".into(), "26".into(), "57".into())), "{found:?}");
-    assert!(found.iter().any(|f| f.0 == "予以公开与部分公开之和" && f.2 == "258"), "{found:?}");
-    assert!(found.contains(&("表二 行政规范性文件 本年制发件数".into(), "9".into(), "0".into())), "{found:?}");
+    assert!(
+        found.contains(&("表四 行政复议（总计）".into(), "47".into(), "134".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("表四 行政诉讼（总计）".into(), "26".into(), "57".into())),
+        "{found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|f| f.0 == "予以公开与部分公开之和" && f.2 == "258"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&(
+            "表二 行政规范性文件 本年制发件数".into(),
+            "9".into(),
+            "0".into()
+        )),
+        "{found:?}"
+    );
     // 2943 agrees with the table: no warning for it.
     assert!(!found.iter().any(|f| f.2 == "2943"), "{found:?}");
     assert_eq!(found.len(), 4, "{found:?}");
@@ -80,9 +111,17 @@ fn numbers_in_the_prose_that_contradict_the_tables_are_named_with_the_cell() {
     assert_eq!(review.severity, Severity::Warning);
     assert_eq!(review.path, "overview[2].text");
     assert!(review.line.is_some());
-    assert!(review.message.contains("行政复议134件"), "{}", review.message);
     assert!(
-        review.hint.as_deref().unwrap().contains("{{reviews_and_lawsuits.review.total}}"),
+        review.message.contains("行政复议134件"),
+        "{}",
+        review.message
+    );
+    assert!(
+        review
+            .hint
+            .as_deref()
+            .unwrap()
+            .contains("{{reviews_and_lawsuits.review.total}}"),
         "{:?}",
         review.hint
     );
@@ -93,7 +132,11 @@ fn numbers_that_belong_to_a_part_or_another_year_are_left_alone() {
     let d = diags(&with_sentence(
         "其中市本级收到申请120件，同比增长12件；较上年新收申请增加300件；平均每月受理申请40件；区政府办代表区政府受理政府信息公开申请17件。",
     ));
-    assert!(of(&d, Rule::TextTable).is_empty(), "{:?}", of(&d, Rule::TextTable));
+    assert!(
+        of(&d, Rule::TextTable).is_empty(),
+        "{:?}",
+        of(&d, Rule::TextTable)
+    );
 }
 
 #[test]
@@ -101,9 +144,15 @@ fn years_of_another_report_are_stale() {
     let d = diags(&with_sentence(
         "2021年，我局新收申请若干。本年度（2022年）工作平稳。依据国办公开办函〔2021〕30号编制。",
     ));
-    let stale: Vec<&str> = of(&d, Rule::StaleYear).iter().map(|x| x.message.as_str()).collect();
+    let stale: Vec<&str> = of(&d, Rule::StaleYear)
+        .iter()
+        .map(|x| x.message.as_str())
+        .collect();
     assert_eq!(stale.len(), 2, "{stale:?}");
-    assert!(stale[0].contains("2021") && stale[1].contains("2022"), "{stale:?}");
+    assert!(
+        stale[0].contains("2021") && stale[1].contains("2022"),
+        "{stale:?}"
+    );
 }
 
 #[test]
@@ -116,18 +165,29 @@ fn required_content_of_edition_2021() {
         );
     assert!(!text.contains("title: 监督保障"));
     let d = diags(&text);
-    let msgs: Vec<&str> = of(&d, Rule::RequiredContent).iter().map(|x| x.message.as_str()).collect();
+    let msgs: Vec<&str> = of(&d, Rule::RequiredContent)
+        .iter()
+        .map(|x| x.message.as_str())
+        .collect();
     assert!(msgs.iter().any(|m| m.contains("信息处理费")), "{msgs:?}");
     assert!(msgs.iter().any(|m| m.contains("监督保障")), "{msgs:?}");
     // The improvement of last year's problems is required from the second year on.
-    let prev = load::read_file(&example("qinghe-2022.yaml")).unwrap().report.unwrap();
+    let prev = load::read_file(&example("qinghe-2022.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
     let unaddressed = text_of("qinghe-2023.yaml").replace(
         "针对上年度报告所列政策解读形式单一、依申请公开答复不够规范等问题，我局2023年制作图解、短视频解读材料23件，统一依申请公开答复文书模板，上述问题已基本整改。对照新要求，",
         "",
     );
     assert!(!unaddressed.contains("上年度报告所列"));
     let d = check::diagnostics(load::read_str(&unaddressed, Format::Yaml), Some(&prev));
-    assert!(of(&d, Rule::RequiredContent).iter().any(|x| x.message.contains("改进情况")), "{d:?}");
+    assert!(
+        of(&d, Rule::RequiredContent)
+            .iter()
+            .any(|x| x.message.contains("改进情况")),
+        "{d:?}"
+    );
     assert!(of(&diags(&unaddressed), Rule::RequiredContent).is_empty());
 }
 
@@ -135,12 +195,18 @@ fn required_content_of_edition_2021() {
 fn publication_after_the_deadline_is_late() {
     let base = text_of("qinghe-2023.yaml");
     let with = |published: &str, kind: &str| {
-        base.replace("  published: 2024-01-20", &format!("  published: {published}\n  kind: {kind}"))
+        base.replace(
+            "  published: 2024-01-20",
+            &format!("  published: {published}\n  kind: {kind}"),
+        )
     };
     let late = of(&diags(&with("2024-02-05", "department")), Rule::Late).len();
     assert_eq!(late, 1);
     assert!(of(&diags(&with("2024-02-05", "government")), Rule::Late).is_empty());
-    assert_eq!(of(&diags(&with("2024-04-01", "government")), Rule::Late).len(), 1);
+    assert_eq!(
+        of(&diags(&with("2024-04-01", "government")), Rule::Late).len(),
+        1
+    );
     assert!(of(&diags(&with("2024-01-31", "department")), Rule::Late).is_empty());
     let d = diags(&with("2024-01-20", "ministry"));
     assert_eq!(of(&d, Rule::Type).len(), 1, "{d:?}");
@@ -148,7 +214,10 @@ fn publication_after_the_deadline_is_late() {
 
 #[test]
 fn text_copied_from_last_year_is_measured_per_section_with_a_threshold() {
-    let prev = load::read_file(&example("qinghe-2022.yaml")).unwrap().report.unwrap();
+    let prev = load::read_file(&example("qinghe-2022.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
     let copied = load::read_file(&example("qinghe-2022.yaml")).unwrap();
     let d = check::diagnostics(copied, Some(&prev));
     let repeated: Vec<&Diagnostic> = of(&d, Rule::RepeatedText);
@@ -158,7 +227,9 @@ fn text_copied_from_last_year_is_measured_per_section_with_a_threshold() {
     let d = check::check_with(
         load::read_file(&example("qinghe-2023.yaml")).unwrap(),
         Some(&prev),
-        &Options { repeat_threshold: 0.1 },
+        &Options {
+            repeat_threshold: 0.1,
+        },
     )
     .unwrap()
     .diagnostics;
@@ -174,10 +245,20 @@ fn statements_of_real_reports_for_measurement() {
     };
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let Ok(decoded) = load::read_file(&path) else { continue };
-        let Some(report) = decoded.report else { continue };
+        let Ok(decoded) = load::read_file(&path) else {
+            continue;
+        };
+        let Some(report) = decoded.report else {
+            continue;
+        };
         for s in prose::statements(&report) {
-            println!("{}\t{}\t{}\t{}", path.display(), s.quantity, s.written, s.sentence);
+            println!(
+                "{}\t{}\t{}\t{}",
+                path.display(),
+                s.quantity,
+                s.written,
+                s.sentence
+            );
         }
     }
 }

@@ -387,7 +387,7 @@ pub fn build(checked: &Checked) -> Result<Document, RenderError> {
     let capacity = layout.type_area_mm.0 * 72.0 / 25.4 / layout.title_size_pt;
     let lines = title::lines(&title_text, &report.organ, capacity);
     let title = Title {
-        text: lines.concat(),
+        text: title::join(&lines),
         lines: (lines.len() > 1).then_some(lines),
     };
     let mut sections = vec![Section {

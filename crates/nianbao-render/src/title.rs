@@ -94,6 +94,22 @@ const COST_SHAPE: f64 = 1000.0;
 const COST_EXTRA_LINE: f64 = 50.0;
 /// The shortest last line, in cells.
 const MIN_LAST_LINE: f64 = 3.0;
+/// The most lines a title is broken into here.
+const MAX_LINES: usize = 5;
+
+/// The lines joined back into the title's one-line text: a space where both sides
+/// are Latin letters or digits (the cut was at a space), nothing between Chinese.
+pub fn join(lines: &[String]) -> String {
+    let mut out = String::new();
+    for l in lines {
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        if latin(out.chars().next_back()) && latin(l.chars().next()) {
+            out.push(' ');
+        }
+        out.push_str(l);
+    }
+    out
+}
 
 /// The places where the title may break, as byte offsets with their cost.
 fn candidates(text: &str, organ: &str) -> Vec<(usize, f64)> {
@@ -164,6 +180,11 @@ pub fn lines(title: &str, organ: &str, capacity: f64) -> Vec<String> {
     if cells(title) <= capacity {
         return vec![title.to_string()];
     }
+    // Longer than the most lines tried: the typesetter breaks it (the search would
+    // only cost time).
+    if cells(title) > capacity * MAX_LINES as f64 {
+        return vec![title.to_string()];
+    }
     let cands = candidates(title, organ);
     // Every boundary between words, allowed as a cut or not (for "one word").
     let mut boundaries = Vec::new();
@@ -174,7 +195,7 @@ pub fn lines(title: &str, organ: &str, capacity: f64) -> Vec<String> {
     }
     let fewest = (cells(title) / capacity).ceil() as usize;
     let mut best: Option<(f64, Vec<usize>)> = None;
-    for n in fewest..=(fewest + 1).min(5) {
+    for n in fewest..=(fewest + 1).min(MAX_LINES) {
         let mut chosen = Vec::with_capacity(n - 1);
         search(
             title,

@@ -181,7 +181,9 @@ fn push_text<'a>(
     breaks: &[usize],
 ) {
     let mut at = from;
-    for &b in breaks.iter().filter(|&&b| b > from && b < to) {
+    let first = breaks.partition_point(|&b| b <= from);
+    let last = breaks.partition_point(|&b| b < to);
+    for &b in &breaks[first..last.max(first)] {
         out.push(Segment::Text(&text[at..b]));
         out.push(Segment::Break);
         at = b;
@@ -199,7 +201,8 @@ pub fn segments(text: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut at = 0;
     for m in UNIT.find_iter(text) {
-        let start = match breaks.iter().rev().find(|&&b| b > m.start() && b < m.end()) {
+        let inside = breaks.partition_point(|&b| b < m.end());
+        let start = match breaks[..inside].last().filter(|&&b| b > m.start()) {
             Some(&last) => {
                 push_text(&mut out, text, at, last, &breaks);
                 out.push(Segment::Break);

@@ -549,7 +549,7 @@ fn read_table(
             }
             let value = sheet.value(r, c);
             let scalar = match (value, kind) {
-                (Data::Empty, Kind::Money) => Scalar::Str("0".into()),
+                (Data::Empty, Kind::Money) => Scalar::Int("0".into()),
                 (Data::Empty, _) => Scalar::Int("0".into()),
                 (v, Kind::Money) => number_scalar(v, sheet.decimals(r, c)),
                 (v, _) => number_scalar(v, None),
