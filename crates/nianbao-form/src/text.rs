@@ -40,13 +40,24 @@ fn stray(before: char, after: char) -> bool {
         || is_fullwidth_punctuation(after)
 }
 
-/// The runs of ASCII spaces in `text` that are stray, as byte ranges.
+/// A space narrower than a character cell: the ASCII space, and the no-break and
+/// other fixed-width spaces that text pasted from web pages and PDFs brings
+/// (U+00A0, U+2002–U+200A, U+202F, U+205F). The ideographic space U+3000 fills a
+/// whole cell and is left alone.
+pub fn is_narrow_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\u{a0}' | '\u{2002}'..='\u{200a}' | '\u{202f}' | '\u{205f}'
+    )
+}
+
+/// The runs of narrow spaces in `text` that are stray, as byte ranges.
 fn stray_runs(text: &str) -> Vec<std::ops::Range<usize>> {
     let mut runs = Vec::new();
     let mut before: Option<char> = None;
     let mut run_start: Option<usize> = None;
     for (i, c) in text.char_indices() {
-        if c == ' ' {
+        if is_narrow_space(c) {
             run_start.get_or_insert(i);
             continue;
         }
@@ -119,6 +130,8 @@ mod tests {
             ("Open XML SDK", "Open XML SDK", 0),
             ("“政府信息”  （见附件）", "“政府信息”（见附件）", 1),
             ("政府信息 “公开”", "政府信息“公开”", 1),
+            ("主动公开\u{a0}政府信息", "主动公开政府信息", 1),
+            ("主动公开\u{3000}政府信息", "主动公开\u{3000}政府信息", 0),
             (
                 "Citizens’ rights — and duties",
                 "Citizens’ rights — and duties",
