@@ -81,6 +81,21 @@ fn benches(c: &mut Criterion) {
             BatchSize::SmallInput,
         )
     });
+    g.bench_function("HTML page (seed)", |b| {
+        b.iter_batched(
+            || next(&seed),
+            |d| {
+                nianbao_render::export::html::page(
+                    &d,
+                    &nianbao_render::export::html::PageMeta {
+                        published: "2021-01-20".into(),
+                        json_name: None,
+                    },
+                )
+            },
+            BatchSize::SmallInput,
+        )
+    });
     // Writing the DOCX package (each table whole: the parts come from the PDF's layout).
     g.bench_function("DOCX (seed)", |b| {
         b.iter_batched(

@@ -9,7 +9,7 @@ use nianbao_form::write;
 use crate::document::Document;
 use crate::error::RenderError;
 use crate::export::docx::{self, TableParts};
-use crate::export::pdf;
+use crate::export::{html, pdf};
 use crate::export::pdf::Standard;
 use crate::fonts::FontSet;
 use crate::typeset::Typesetter;
@@ -21,6 +21,10 @@ pub enum Output {
     Pdf,
     /// The editable edition for Word and WPS.
     Docx,
+    /// The portal edition: an accessible, self-contained HTML5 page.
+    Html,
+    /// The portal edition's body with inline styles, to paste into a CMS editor.
+    HtmlFragment,
 }
 
 /// What an output is made from: the document and what only some outputs need.
@@ -42,20 +46,25 @@ pub struct Sources<'a> {
 
 impl Output {
     /// Every output, in the order they are made and listed.
-    pub const ALL: [Output; 2] = [Output::Pdf, Output::Docx];
+    pub const ALL: [Output; 4] = [Output::Pdf, Output::Docx, Output::Html, Output::HtmlFragment];
 
     /// The name on the command line (`--to pdf,docx`).
     pub fn name(self) -> &'static str {
         match self {
             Output::Pdf => "pdf",
             Output::Docx => "docx",
+            Output::Html => "html",
+            Output::HtmlFragment => "html-fragment",
         }
     }
 
-    /// The file extension, without the dot: the `--to` name, for every output so
-    /// far (an output whose extension differs gets its own arm here).
+    /// The file extension, without the dot (`fragment.html` for the fragment, so
+    /// that it sits beside the page and opens in a browser).
     pub fn extension(self) -> &'static str {
-        self.name()
+        match self {
+            Output::HtmlFragment => "fragment.html",
+            other => other.name(),
+        }
     }
 
     /// The output named `name` on the command line.
@@ -95,6 +104,23 @@ impl Output {
                 };
                 docx::docx(s.document, parts)
             }
+            Output::Html => {
+                let meta = html::PageMeta {
+                    published: s
+                        .report
+                        .meta
+                        .as_ref()
+                        .and_then(|m| m.published)
+                        .map(|d| d.to_string())
+                        .unwrap_or_else(|| {
+                            let (y, m, d) = s.document.meta.date;
+                            format!("{y:04}-{m:02}-{d:02}")
+                        }),
+                    json_name: None,
+                };
+                Ok(html::page(s.document, &meta))
+            }
+            Output::HtmlFragment => Ok(html::fragment(s.document)),
         }
     }
 }
