@@ -133,6 +133,23 @@ fn plan(
             });
         }
     }
+    // An output that would replace an input (`render x.json --to json` beside it).
+    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    };
+    for job in &jobs {
+        for &output in outputs {
+            let target = job.output(output);
+            if let Some(input) = jobs.iter().find(|j| same(&j.input, &target)) {
+                return Err(format!(
+                    "{} 会覆盖输入文件 {}；请用 -o 指定另一个输出文件夹，未生成任何文件",
+                    target.display(),
+                    input.input.display()
+                ));
+            }
+        }
+    }
     let mut seen: std::collections::HashMap<PathBuf, &Path> = std::collections::HashMap::new();
     for job in &jobs {
         for &output in outputs {

@@ -43,9 +43,16 @@ fn the_page_has_headings_captions_and_metadata() {
     assert_eq!(meta("ColumnName").as_deref(), Some("政府信息公开年报"));
     assert_eq!(meta("ArticleTitle").as_deref(), Some(title.as_str()));
     assert_eq!(meta("PubDate").as_deref(), Some("2024-01-20"));
-    assert_eq!(meta("ContentSource").as_deref(), Some("青禾市市场监督管理局"));
+    assert_eq!(
+        meta("ContentSource").as_deref(),
+        Some("青禾市市场监督管理局")
+    );
     // No script, no external request.
-    assert_eq!(page.select(&sel("script, link[rel=stylesheet], img")).count(), 0);
+    assert_eq!(
+        page.select(&sel("script, link[rel=stylesheet], img"))
+            .count(),
+        0
+    );
     let h1: Vec<String> = page.select(&sel("h1")).map(text).collect();
     assert_eq!(h1, ["青禾市市场监督管理局2023年政府信息公开工作年度报告"]);
     let h2: Vec<String> = page.select(&sel("h2")).map(text).collect();
@@ -65,7 +72,11 @@ fn the_page_has_headings_captions_and_metadata() {
     let captions: Vec<String> = page.select(&sel("table > caption")).map(text).collect();
     assert_eq!(
         captions,
-        ["主动公开政府信息情况", "收到和处理政府信息公开申请情况", "政府信息公开行政复议、行政诉讼情况"]
+        [
+            "主动公开政府信息情况",
+            "收到和处理政府信息公开申请情况",
+            "政府信息公开行政复议、行政诉讼情况"
+        ]
     );
     // The 落款.
     assert!(text(page.select(&sel("p.signature")).next().unwrap()).contains("2024年1月18日"));
@@ -74,7 +85,10 @@ fn the_page_has_headings_captions_and_metadata() {
 #[test]
 fn every_number_cell_names_its_headers_and_every_number_is_there_once() {
     let (_dir, page, _) = render_html(&example("qinghe-2023.yaml"));
-    let report = read_file(&example("qinghe-2023.yaml")).unwrap().report.unwrap();
+    let report = read_file(&example("qinghe-2023.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
     let doc = document::build(&check_report(report)).unwrap();
     let grids: Vec<_> = doc
         .sections
@@ -94,11 +108,18 @@ fn every_number_cell_names_its_headers_and_every_number_is_there_once() {
             .collect();
         // Header rows in <thead> as column headers, labels as row headers.
         for th in t.select(&sel("thead th")) {
-            assert!(matches!(th.value().attr("scope"), Some("col" | "colgroup")), "{}", th.html());
+            assert!(
+                matches!(th.value().attr("scope"), Some("col" | "colgroup")),
+                "{}",
+                th.html()
+            );
         }
         for th in t.select(&sel("tbody th")) {
             assert!(
-                matches!(th.value().attr("scope"), Some("col" | "colgroup" | "row" | "rowgroup")),
+                matches!(
+                    th.value().attr("scope"),
+                    Some("col" | "colgroup" | "row" | "rowgroup")
+                ),
                 "{}",
                 th.html()
             );
@@ -112,7 +133,11 @@ fn every_number_cell_names_its_headers_and_every_number_is_there_once() {
             .map(|c| c.text())
             .collect();
         let printed: Vec<String> = cells.iter().map(|c| text(*c)).collect();
-        assert_eq!(printed, numbers, "every number of table {} once, in order", g.number);
+        assert_eq!(
+            printed, numbers,
+            "every number of table {} once, in order",
+            g.number
+        );
         for td in &cells {
             let headers = td.value().attr("headers").unwrap();
             assert!(!headers.is_empty());
@@ -151,7 +176,12 @@ fn every_number_cell_names_its_headers_and_every_number_is_there_once() {
 fn the_fragment_carries_its_styles_inline_and_the_same_merged_cells() {
     let (_dir, page, fragment) = render_html(&example("qinghe-2023.yaml"));
     assert_eq!(fragment.select(&sel("style, script, [class]")).count(), 0);
-    assert!(fragment.select(&sel("table[style], td[style], h2[style]")).count() > 10);
+    assert!(
+        fragment
+            .select(&sel("table[style], td[style], h2[style]"))
+            .count()
+            > 10
+    );
     let spans = |doc: &Html| -> Vec<(String, String)> {
         doc.select(&sel("th, td"))
             .map(|c| {
@@ -189,4 +219,45 @@ fn two_renders_are_byte_identical() {
     let (b, pb) = render_to(&example("xiayi-2020.yaml"), "html", &["--to", "html"]);
     assert_eq!(std::fs::read(pa).unwrap(), std::fs::read(pb).unwrap());
     drop((a, b));
+}
+
+#[test]
+fn the_json_edition_has_every_total_and_the_page_links_to_it() {
+    let (dir, page) = render_to(&example("qinghe-2023.yaml"), "html", &["--to", "html,json"]);
+    let json_path = dir.path().join("qinghe-2023.json");
+    let doc = Html::parse_document(&std::fs::read_to_string(&page).unwrap());
+    let link = doc
+        .select(&sel("link[rel=alternate][type=\"application/json\"]"))
+        .next()
+        .expect("a link to the data");
+    assert_eq!(link.value().attr("href"), Some("qinghe-2023.json"));
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json_path).unwrap()).unwrap();
+    assert!(
+        value["$schema"]
+            .as_str()
+            .unwrap()
+            .ends_with("nianbao-report.schema.json")
+    );
+    // Rows with their 总计: 6 applicant columns and the total.
+    assert_eq!(value["applications"]["new"].as_array().unwrap().len(), 7);
+    assert_eq!(value["applications"]["new"][6], 2943);
+    assert_eq!(value["applications"]["total"][6], 2928);
+    assert_eq!(value["reviews_and_lawsuits"]["review"][4], 47);
+    // It is a report file: check reads it and finds it consistent.
+    let o = run(&["check", json_path.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+}
+
+#[test]
+fn an_output_that_would_replace_its_input_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("qinghe-2023.json");
+    std::fs::copy(example("qinghe-2023.json"), &input).unwrap();
+    let before = std::fs::read(&input).unwrap();
+    let o = run(&["render", input.to_str().unwrap(), "--to", "json,pdf"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("会覆盖输入文件"), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    assert!(!dir.path().join("qinghe-2023.pdf").exists());
 }

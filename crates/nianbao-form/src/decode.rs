@@ -63,6 +63,7 @@ pub struct Decoded {
 
 /// The keys a report may have at its top level.
 pub const TOP_KEYS: &[&str] = &[
+    "$schema",
     "edition",
     "year",
     "organ",

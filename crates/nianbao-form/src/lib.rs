@@ -27,6 +27,7 @@ pub mod locate;
 pub mod model;
 pub mod prose;
 pub mod rules;
+pub mod schema;
 pub mod synth;
 pub mod tables;
 pub mod text;

@@ -645,3 +645,52 @@ pub fn starting_report(edition: Edition, year: i64, organ: &str) -> Report {
         meta: None,
     }
 }
+
+/// The report with every 总计 of tables 三 and 四 filled in from `totals` (the rows
+/// left out of table 三 written as zeros, （七）总计 included): the data as
+/// `render --to json` publishes it, which `check` reads back unchanged.
+pub fn with_totals(report: &Report, totals: &crate::rules::Computed) -> Report {
+    let mut out = report.clone();
+    for t in crate::tables::tables(report.edition) {
+        for f in t.fields() {
+            let crate::tables::Shape::Row {
+                len, total: true, ..
+            } = f.shape
+            else {
+                continue;
+            };
+            let Some(row) = totals.rows.get(f.path) else {
+                continue;
+            };
+            let values: Vec<i64> = row.iter().take(len).map(|v| *v as i64).collect();
+            let total = row.get(len).map(|v| *v as i64);
+            out.values.insert(
+                f.path.to_string(),
+                crate::model::Values::Row {
+                    values,
+                    given_total: total,
+                },
+            );
+        }
+    }
+    out
+}
+
+/// The report as published JSON: [`with_totals`], led by `"$schema"` (the data
+/// contract's JSON Schema, [`crate::schema`]).
+pub fn published_json(report: &Report, totals: &crate::rules::Computed) -> String {
+    let text = to_string(&with_totals(report, totals), Format::Json);
+    let mut value: serde_json::Value = serde_json::from_str(&text).expect("our JSON parses");
+    if let Some(map) = value.as_object_mut() {
+        let mut with = serde_json::Map::new();
+        with.insert(
+            "$schema".into(),
+            serde_json::Value::String(crate::schema::id()),
+        );
+        with.extend(std::mem::take(map));
+        *map = with;
+    }
+    let mut out = serde_json::to_string_pretty(&value).expect("a value serializes");
+    out.push('\n');
+    out
+}

@@ -3,14 +3,15 @@
 //! line, the batch's planning and clean-up, and the pipeline all read this list.
 
 use nianbao_form::model::Report;
+use nianbao_form::rules::Computed;
 use nianbao_form::tree::Format;
 use nianbao_form::write;
 
 use crate::document::Document;
 use crate::error::RenderError;
 use crate::export::docx::{self, TableParts};
-use crate::export::{html, pdf};
 use crate::export::pdf::Standard;
+use crate::export::{html, pdf};
 use crate::fonts::FontSet;
 use crate::typeset::Typesetter;
 
@@ -25,6 +26,9 @@ pub enum Output {
     Html,
     /// The portal edition's body with inline styles, to paste into a CMS editor.
     HtmlFragment,
+    /// The data beside the page: the report with every total computed, as JSON
+    /// following the data contract's JSON Schema (`docs/schema/`).
+    Json,
 }
 
 /// What an output is made from: the document and what only some outputs need.
@@ -33,6 +37,12 @@ pub struct Sources<'a> {
     pub document: &'a Document,
     /// The report's data (attached to the PDF under PDF/A-3b).
     pub report: &'a Report,
+    /// Every 总计 of the report, computed when it was checked.
+    pub totals: &'a Computed,
+    /// Whether the JSON edition is made too (the page then links to it).
+    pub with_json: bool,
+    /// The JSON edition's file name, for the page's link.
+    pub json_name: String,
     /// The fonts the typesetter was made with.
     pub fonts: &'a FontSet,
     /// The typesetter.
@@ -46,7 +56,13 @@ pub struct Sources<'a> {
 
 impl Output {
     /// Every output, in the order they are made and listed.
-    pub const ALL: [Output; 4] = [Output::Pdf, Output::Docx, Output::Html, Output::HtmlFragment];
+    pub const ALL: [Output; 5] = [
+        Output::Pdf,
+        Output::Docx,
+        Output::Html,
+        Output::HtmlFragment,
+        Output::Json,
+    ];
 
     /// The name on the command line (`--to pdf,docx`).
     pub fn name(self) -> &'static str {
@@ -55,6 +71,7 @@ impl Output {
             Output::Docx => "docx",
             Output::Html => "html",
             Output::HtmlFragment => "html-fragment",
+            Output::Json => "json",
         }
     }
 
@@ -116,11 +133,12 @@ impl Output {
                             let (y, m, d) = s.document.meta.date;
                             format!("{y:04}-{m:02}-{d:02}")
                         }),
-                    json_name: None,
+                    json_name: s.with_json.then_some(s.json_name.as_str()),
                 };
                 Ok(html::page(s.document, &meta))
             }
             Output::HtmlFragment => Ok(html::fragment(s.document)),
+            Output::Json => Ok(write::published_json(s.report, s.totals).into_bytes()),
         }
     }
 }

@@ -135,7 +135,8 @@ impl<'f> Renderer<'f> {
             refusal: Refusal::Unreadable(e),
             diagnostics: Vec::new(),
         })?;
-        self.render(decoded, options)
+        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
+        self.render_named(decoded, stem.as_deref(), options)
     }
 
     /// Checks and renders a decoded report (see [`Renderer::render_file`]).
@@ -143,8 +144,19 @@ impl<'f> Renderer<'f> {
     /// # Errors
     /// As [`Renderer::render_file`].
     pub fn render(&self, decoded: Decoded, options: &Options) -> Result<Rendered, Refused> {
+        self.render_named(decoded, None, options)
+    }
+
+    /// [`Renderer::render`] for files named `stem` (the HTML page links to
+    /// `stem.json` when the JSON edition is made too).
+    fn render_named(
+        &self,
+        decoded: Decoded,
+        stem: Option<&str>,
+        options: &Options,
+    ) -> Result<Rendered, Refused> {
         let result = match check::check(decoded, None) {
-            Ok(checked) => self.render_checked(checked, options),
+            Ok(checked) => self.render_checked(checked, stem, options),
             Err(diagnostics) => Err(Refused {
                 refusal: if diagnostics.iter().any(|d| d.rule == Rule::NotAReport) {
                     Refusal::NotAReport
@@ -158,7 +170,12 @@ impl<'f> Renderer<'f> {
         result
     }
 
-    fn render_checked(&self, mut checked: Checked, options: &Options) -> Result<Rendered, Refused> {
+    fn render_checked(
+        &self,
+        mut checked: Checked,
+        stem: Option<&str>,
+        options: &Options,
+    ) -> Result<Rendered, Refused> {
         let mut diagnostics = std::mem::take(&mut checked.diagnostics);
         diagnostics.extend(fonts::glyph_diagnostics(
             &checked.report,
@@ -184,6 +201,9 @@ impl<'f> Renderer<'f> {
         let sources = Sources {
             document: &document,
             report: &checked.report,
+            totals: &checked.totals,
+            with_json: stem.is_some() && options.outputs.contains(&Output::Json),
+            json_name: format!("{}.json", stem.unwrap_or("report")),
             fonts: self.fonts,
             typesetter: &self.typesetter,
             standard: options.standard,

@@ -40,18 +40,48 @@ pub fn escape(text: &str) -> String {
 /// The styles of the page, by element: one table, used as a `<style>` sheet in the
 /// page and as `style` attributes in the fragment, so the two look alike.
 const STYLE: &[(&str, &str)] = &[
-    ("article", "max-width:48em;margin:0 auto;padding:1em;color:#1a1a1a;background:#fff;font-size:18px;line-height:1.8"),
-    ("h1", "font-size:1.6em;line-height:1.4;text-align:center;margin:0.5em 0 1em;font-weight:bold"),
-    ("h2", "font-size:1.2em;margin:1.2em 0 0.4em;font-weight:bold"),
-    ("h3", "font-size:1.05em;margin:0.8em 0 0.2em;font-weight:bold"),
+    (
+        "article",
+        "max-width:48em;margin:0 auto;padding:1em;color:#1a1a1a;background:#fff;font-size:18px;line-height:1.8",
+    ),
+    (
+        "h1",
+        "font-size:1.6em;line-height:1.4;text-align:center;margin:0.5em 0 1em;font-weight:bold",
+    ),
+    (
+        "h2",
+        "font-size:1.2em;margin:1.2em 0 0.4em;font-weight:bold",
+    ),
+    (
+        "h3",
+        "font-size:1.05em;margin:0.8em 0 0.2em;font-weight:bold",
+    ),
     ("p", "margin:0 0 0.5em;text-indent:2em;text-align:justify"),
     ("div.scroll", "overflow-x:auto;margin:0.5em 0 1em"),
-    ("table", "border-collapse:collapse;min-width:100%;font-size:16px;line-height:1.5"),
-    ("caption", "font-weight:bold;padding:0.3em 0;text-align:center"),
-    ("th", "border:1px solid #333;padding:0.3em 0.4em;font-weight:bold;background:#f2f2f2;color:#1a1a1a;vertical-align:middle"),
-    ("th.label", "font-weight:normal;text-align:left;background:#fafafa"),
-    ("td", "border:1px solid #333;padding:0.3em 0.4em;text-align:center;vertical-align:middle;font-variant-numeric:tabular-nums"),
-    ("p.signature", "text-indent:0;text-align:right;margin-top:2em"),
+    (
+        "table",
+        "border-collapse:collapse;min-width:100%;font-size:16px;line-height:1.5",
+    ),
+    (
+        "caption",
+        "font-weight:bold;padding:0.3em 0;text-align:center",
+    ),
+    (
+        "th",
+        "border:1px solid #333;padding:0.3em 0.4em;font-weight:bold;background:#f2f2f2;color:#1a1a1a;vertical-align:middle",
+    ),
+    (
+        "th.label",
+        "font-weight:normal;text-align:left;background:#fafafa",
+    ),
+    (
+        "td",
+        "border:1px solid #333;padding:0.3em 0.4em;text-align:center;vertical-align:middle;font-variant-numeric:tabular-nums",
+    ),
+    (
+        "p.signature",
+        "text-indent:0;text-align:right;margin-top:2em",
+    ),
 ];
 
 fn style_of(selector: &str) -> &'static str {
@@ -211,7 +241,11 @@ fn article(doc: &Document, st: Styling) -> String {
     let mut out = String::new();
     let _ = write!(out, "<article{}>", st.attrs("article"));
     let title = match &doc.title.lines {
-        Some(lines) => lines.iter().map(|l| escape(l)).collect::<Vec<_>>().join("<br>"),
+        Some(lines) => lines
+            .iter()
+            .map(|l| escape(l))
+            .collect::<Vec<_>>()
+            .join("<br>"),
         None => escape(&doc.title.text),
     };
     let _ = write!(out, "<h1{}>{title}</h1>", st.attrs("h1"));
@@ -220,7 +254,12 @@ fn article(doc: &Document, st: Styling) -> String {
     }
     let mut tables = 0;
     for s in &doc.sections {
-        let _ = write!(out, "<section><h2{}>{}</h2>", st.attrs("h2"), escape(&s.heading));
+        let _ = write!(
+            out,
+            "<section><h2{}>{}</h2>",
+            st.attrs("h2"),
+            escape(&s.heading)
+        );
         for b in &s.blocks {
             match b {
                 DocBlock::Para { text } => {
@@ -277,7 +316,9 @@ pub struct PageMeta<'a> {
 
 /// The self-contained page.
 pub fn page(doc: &Document, meta: &PageMeta) -> Vec<u8> {
-    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n",
+    );
     let title = escape(&doc.meta.title);
     let _ = writeln!(out, "<title>{title}</title>");
     let tags = [
