@@ -261,3 +261,26 @@ fn an_output_that_would_replace_its_input_is_refused() {
     assert_eq!(std::fs::read(&input).unwrap(), before);
     assert!(!dir.path().join("qinghe-2023.pdf").exists());
 }
+
+#[test]
+fn the_portal_meta_tags_come_from_the_data() {
+    let text = std::fs::read_to_string(example("qinghe-2023.yaml")).unwrap().replace(
+        "  published: 2024-01-20",
+        "  published: 2024-01-20\n  site_name: 青禾市人民政府\n  site_domain: www.qinghe.gov.cn\n  site_id_code: \"3300000001\"",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("s.yaml");
+    std::fs::write(&input, text).unwrap();
+    let (_out, page, _) = render_html(&input);
+    let meta = |name: &str| {
+        page.select(&sel(&format!("meta[name=\"{name}\"]")))
+            .next()
+            .and_then(|m| m.value().attr("content").map(str::to_string))
+    };
+    assert_eq!(meta("SiteName").as_deref(), Some("青禾市人民政府"));
+    assert_eq!(meta("SiteDomain").as_deref(), Some("www.qinghe.gov.cn"));
+    assert_eq!(meta("SiteIDCode").as_deref(), Some("3300000001"));
+    // Without them, no empty tags.
+    let (_d, plain, _) = render_html(&example("qinghe-2023.yaml"));
+    assert_eq!(plain.select(&sel("meta[name=SiteName]")).count(), 0);
+}

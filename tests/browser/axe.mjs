@@ -2,8 +2,11 @@
 // opened in headless Chromium (Debian's, driven by playwright-core), axe-core checks
 // it against WCAG 2.1 A/AA (tags wcag2a, wcag2aa, wcag21a, wcag21aa), and a
 // screenshot is taken at 1280 px and at 320 px wide. At 320 px the page must not
-// scroll sideways (the tables scroll inside their own box). Exit status 1 on any
-// violation or overflow.
+// scroll sideways (the tables scroll inside their own box). Then the fragment beside
+// each page (`<stem>.fragment.html`) is pasted into a contenteditable editor, as a
+// CMS editor receives it (the browser's insertHTML, the command a paste runs), and
+// every table cell with its row and column span must come through. Exit status 1 on
+// any violation, overflow or lost cell.
 //
 // Usage: NODE_PATH=<dir with node_modules> node tests/browser/axe.mjs OUT_DIR PAGE.html...
 import { createRequire } from "node:module";
@@ -49,6 +52,32 @@ for (const page of pages) {
     console.log(`${name} @${width}px: ${result.violations.length} violations, ${result.passes.length} rules passed`);
     await context.close();
   }
+}
+for (const page of pages) {
+  const fragmentPath = page.replace(/\.html$/, ".fragment.html");
+  if (!fs.existsSync(fragmentPath)) continue;
+  const fragment = fs.readFileSync(fragmentPath, "utf8");
+  const context = await browser.newContext();
+  const tab = await context.newPage();
+  await tab.route("**/*", (route) => route.abort());
+  await tab.setContent('<!DOCTYPE html><html lang="zh-CN"><body><div id="editor" contenteditable="true"></div></body></html>');
+  const result = await tab.evaluate((html) => {
+    const spans = (root) => [...root.querySelectorAll("th, td")].map((c) =>
+      `${c.tagName}:${c.rowSpan}x${c.colSpan}:${c.textContent.trim()}`);
+    const parsed = new DOMParser().parseFromString(html, "text/html").body;
+    const editor = document.getElementById("editor");
+    editor.focus();
+    document.execCommand("insertHTML", false, html);
+    return { expected: spans(parsed), pasted: spans(editor), tables: editor.querySelectorAll("table").length };
+  }, fragment);
+  const same = result.expected.length > 0 && JSON.stringify(result.expected) === JSON.stringify(result.pasted);
+  if (!same) {
+    failed++;
+    const first = result.expected.findIndex((c, i) => c !== result.pasted[i]);
+    console.log(`${path.basename(fragmentPath)}: pasted cells differ from cell ${first}: ${result.expected[first]} / ${result.pasted[first]}`);
+  }
+  console.log(`${path.basename(fragmentPath)}: pasted into a contenteditable editor, ${result.tables} tables, ${result.pasted.length} of ${result.expected.length} cells with their spans`);
+  await context.close();
 }
 await browser.close();
 process.exit(failed ? 1 : 0);

@@ -840,6 +840,9 @@ impl Decoder {
                 "doc_number" => meta.doc_number = self.text(&p, child),
                 "index_number" => meta.index_number = self.text(&p, child),
                 "published" => meta.published = self.date(&p, child),
+                "site_name" => meta.site_name = self.text(&p, child),
+                "site_domain" => meta.site_domain = self.text(&p, child),
+                "site_id_code" => meta.site_id_code = self.text(&p, child),
                 "kind" => {
                     if let Some(t) = self.text(&p, child) {
                         meta.kind = OrganKind::parse(&t);
@@ -875,6 +878,9 @@ impl Decoder {
                         "keywords",
                         "published",
                         "kind",
+                        "site_name",
+                        "site_domain",
+                        "site_id_code",
                     ],
                 ),
             }

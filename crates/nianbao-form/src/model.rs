@@ -145,6 +145,13 @@ pub struct Meta {
     /// Whether the body is a people's government or another body: it decides the
     /// deadline of publication (`late`).
     pub kind: Option<OrganKind>,
+    /// The portal's name (网站名称), for the HTML edition's `SiteName` meta tag.
+    pub site_name: Option<String>,
+    /// The portal's domain (网站域名), for `SiteDomain`.
+    pub site_domain: Option<String>,
+    /// The portal's identification code (网站标识码, 政府网站 12 or 10 characters), for
+    /// `SiteIDCode`.
+    pub site_id_code: Option<String>,
 }
 
 /// The kind of body a report is from, for its deadline (《中华人民共和国政府信息公开

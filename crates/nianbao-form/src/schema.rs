@@ -145,7 +145,10 @@ pub fn json_schema() -> Value {
                  "properties": {"doc_number": {"type": "string"}, "index_number": {"type": "string"},
                                 "keywords": {"type": "array", "items": {"type": "string"}},
                                 "published": date,
-                                "kind": {"enum": ["government", "department"]}}},
+                                "kind": {"enum": ["government", "department"]},
+                                "site_name": {"type": "string"},
+                                "site_domain": {"type": "string"},
+                                "site_id_code": {"type": "string"}}},
         "active_disclosure": {"type": "object"},
         "applications": {"type": "object"},
         "reviews_and_lawsuits": {"type": "object"}

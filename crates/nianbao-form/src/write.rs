@@ -280,6 +280,15 @@ fn report_out(report: &Report) -> Vec<Entry> {
         if let Some(k) = meta.kind {
             m.push(entry("kind", Out::Str(k.as_str().to_string())));
         }
+        for (key, value) in [
+            ("site_name", &meta.site_name),
+            ("site_domain", &meta.site_domain),
+            ("site_id_code", &meta.site_id_code),
+        ] {
+            if let Some(v) = value {
+                m.push(entry(key, Out::Str(v.clone())));
+            }
+        }
         top.push(entry("meta", Out::Map(m)));
     }
     top

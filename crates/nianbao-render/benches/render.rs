@@ -89,6 +89,11 @@ fn benches(c: &mut Criterion) {
                     &d,
                     &nianbao_render::export::html::PageMeta {
                         published: "2021-01-20".into(),
+                        site: [
+                            ("SiteName", None),
+                            ("SiteDomain", None),
+                            ("SiteIDCode", None),
+                        ],
                         json_name: None,
                     },
                 )

@@ -122,7 +122,13 @@ impl Output {
                 docx::docx(s.document, parts)
             }
             Output::Html => {
+                let m = s.report.meta.as_ref();
                 let meta = html::PageMeta {
+                    site: [
+                        ("SiteName", m.and_then(|m| m.site_name.as_deref())),
+                        ("SiteDomain", m.and_then(|m| m.site_domain.as_deref())),
+                        ("SiteIDCode", m.and_then(|m| m.site_id_code.as_deref())),
+                    ],
                     published: s
                         .report
                         .meta

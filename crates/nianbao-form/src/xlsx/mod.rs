@@ -147,6 +147,24 @@ const INFO_ROWS: &[InfoRow] = &[
         note: "可不填；“政府”（人民政府，3 月 31 日前公布）或“部门”（其他机关，1 月 31 日前公布）",
     },
     InfoRow {
+        label: "网站名称",
+        path: "meta.site_name",
+        kind: InfoKind::Text,
+        note: "可不填；发布年报的政府网站名称（网页版 SiteName）",
+    },
+    InfoRow {
+        label: "网站域名",
+        path: "meta.site_domain",
+        kind: InfoKind::Text,
+        note: "可不填；如 www.qinghe.gov.cn（网页版 SiteDomain）",
+    },
+    InfoRow {
+        label: "网站标识码",
+        path: "meta.site_id_code",
+        kind: InfoKind::Text,
+        note: "可不填；政府网站标识码（网页版 SiteIDCode）",
+    },
+    InfoRow {
         label: "采购总金额表头",
         path: "active_disclosure.procurement_amount_header",
         kind: InfoKind::Text,

@@ -135,6 +135,9 @@ fn info_value(report: &Report, path: &str) -> Option<String> {
             .filter(|m| !m.keywords.is_empty())
             .map(|m| m.keywords.join("；")),
         "meta.published" => meta.and_then(|m| m.published.map(|d| d.to_string())),
+        "meta.site_name" => meta.and_then(|m| m.site_name.clone()),
+        "meta.site_domain" => meta.and_then(|m| m.site_domain.clone()),
+        "meta.site_id_code" => meta.and_then(|m| m.site_id_code.clone()),
         "meta.kind" => meta.and_then(|m| m.kind).map(|k| {
             match k {
                 crate::model::OrganKind::Government => "政府",

@@ -305,11 +305,13 @@ pub fn fragment(doc: &Document) -> Vec<u8> {
 }
 
 /// Portal metadata, for the `<head>` (the meta tags the government-website platforms
-/// read: ColumnName 政府信息公开年报, ArticleTitle, PubDate, ContentSource, Keywords,
-/// Description).
+/// read: SiteName, SiteDomain, SiteIDCode, ColumnName 政府信息公开年报, ArticleTitle,
+/// PubDate, ContentSource, Keywords, Description).
 pub struct PageMeta<'a> {
     /// 发布日期 (`YYYY-MM-DD`), or the document date.
     pub published: String,
+    /// `SiteName`, `SiteDomain`, `SiteIDCode` when the data gives them.
+    pub site: [(&'static str, Option<&'a str>); 3],
     /// The JSON edition beside the page, for `<link rel="alternate">`: its file name.
     pub json_name: Option<&'a str>,
 }
@@ -321,6 +323,11 @@ pub fn page(doc: &Document, meta: &PageMeta) -> Vec<u8> {
     );
     let title = escape(&doc.meta.title);
     let _ = writeln!(out, "<title>{title}</title>");
+    for (name, value) in meta.site.iter() {
+        if let Some(v) = value {
+            let _ = writeln!(out, "<meta name=\"{name}\" content=\"{}\">", escape(v));
+        }
+    }
     let tags = [
         ("ColumnName", "政府信息公开年报".to_string()),
         ("ArticleTitle", doc.meta.title.clone()),
