@@ -73,7 +73,11 @@ fn is_report(path: &Path) -> bool {
 }
 
 /// Report files below a folder, sorted, with their path relative to it.
-fn search(dir: &Path, rel: &Path, out: &mut Vec<(PathBuf, PathBuf)>) -> std::io::Result<()> {
+pub(crate) fn search(
+    dir: &Path,
+    rel: &Path,
+    out: &mut Vec<(PathBuf, PathBuf)>,
+) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
     for e in entries {

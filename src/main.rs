@@ -183,6 +183,29 @@ enum Command {
         /// 输出文件夹
         dir: PathBuf,
     },
+    /// 审核一个地区的全部报告：逐份核对、与上一年度对照、对照名单找出未提交的单位，输出问题清单工作簿
+    Audit {
+        /// 报告所在的文件夹（含子文件夹）
+        dir: PathBuf,
+        /// 上一年度报告所在的文件夹（按机关名称对照）
+        #[arg(long, value_name = "LAST_YEAR_DIR")]
+        previous: Option<PathBuf>,
+        /// 应提交报告的单位名单（CSV 或 XLSX，表头含“机关名称”，可有“类型”：政府/部门）
+        #[arg(long, value_name = "UNITS")]
+        roster: Option<PathBuf>,
+        /// 问题清单工作簿（.xlsx）
+        #[arg(short, long, value_name = "REPORT")]
+        output: Option<PathBuf>,
+        /// 覆盖已有的问题清单
+        #[arg(long)]
+        force: bool,
+        /// 与上一年度报告文字重复率的警告阈值（百分比，默认 50）
+        #[arg(long, value_name = "PERCENT", default_value_t = 50, value_parser = clap::value_parser!(u8).range(1..=100))]
+        repeated_text_threshold: u8,
+        /// 输出格式（json：一个对象 {units, findings} 输出到标准输出）
+        #[arg(long, value_enum, default_value = "text")]
+        format: OutputFormat,
+    },
     /// 在 YAML、JSON、TOML、XLSX 之间转换报告文件
     Convert {
         /// 报告文件
@@ -303,6 +326,25 @@ fn main() -> ExitCode {
                 quiet: true,
             })
         }
+        Command::Audit {
+            dir,
+            previous,
+            roster,
+            output,
+            force,
+            repeated_text_threshold,
+            format,
+        } => run_audit(
+            &dir,
+            previous.as_deref(),
+            roster.as_deref(),
+            output.as_deref(),
+            force,
+            &check::Options {
+                repeat_threshold: f64::from(repeated_text_threshold) / 100.0,
+            },
+            format,
+        ),
         Command::Synth { count, dir } => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 eprintln!("{}：{e}", dir.display());
@@ -572,4 +614,106 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
     };
     let path = output.unwrap_or_else(|| file.with_extension(target.extension()));
     write_report(&path, &report, target, force)
+}
+
+/// The report files under `dir`, in name order (as `render DIR` finds them).
+fn report_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    batch::search(dir, Path::new(""), &mut found)
+        .map_err(|e| format!("{}：无法读取文件夹：{e}", dir.display()))?;
+    Ok(found.into_iter().map(|(p, _)| p).collect())
+}
+
+fn run_audit(
+    dir: &Path,
+    previous: Option<&Path>,
+    roster: Option<&Path>,
+    output: Option<&Path>,
+    force: bool,
+    options: &check::Options,
+    format: OutputFormat,
+) -> ExitCode {
+    let files = match report_files(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let last = match previous.map(report_files).transpose() {
+        Ok(l) => l.unwrap_or_default(),
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let roster = match roster.map(nianbao_form::audit::read_roster).transpose() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let audit = nianbao_form::audit::audit(&files, &last, roster.as_deref(), options);
+    if let Some(path) = output {
+        let bytes = match nianbao_form::audit::to_workbook(&audit) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}：{e}", path.display());
+                return ExitCode::from(2);
+            }
+        };
+        if let Err(e) = write_atomically(path, &bytes, force) {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    }
+    match format {
+        OutputFormat::Json => {
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&audit).expect("the audit serializes")
+            );
+        }
+        OutputFormat::Text => {
+            let mut out = std::io::stdout().lock();
+            for u in &audit.units {
+                let _ = writeln!(
+                    out,
+                    "{}　{}　{} 个错误，{} 个警告{}{}",
+                    u.status.chinese(),
+                    u.organ,
+                    u.errors,
+                    u.warnings,
+                    if u.late { "，逾期公布" } else { "" },
+                    if u.file.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（{}）", u.file)
+                    }
+                );
+            }
+            let counts: Vec<String> = audit
+                .counts()
+                .iter()
+                .map(|(s, n)| format!("{} {n}", s.chinese()))
+                .collect();
+            let _ = writeln!(
+                out,
+                "共 {} 个单位：{}；问题 {} 条{}",
+                audit.units.len(),
+                counts.join("，"),
+                audit.findings.len(),
+                output.map_or(String::new(), |p| format!(
+                    "；问题清单已写入 {}",
+                    p.display()
+                ))
+            );
+        }
+    }
+    if audit.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }

@@ -77,6 +77,8 @@ rules! {
     RequiredContent = "required-content",
     /// Published after the deadline (31 January, people's governments 31 March).
     Late = "late",
+    /// Two reports of one organ in an audited folder.
+    DuplicateOrgan = "duplicate-organ",
     /// A table given but left empty, or all three tables zero while the prose
     /// quotes counts: the tables look unfilled.
     UnfilledTable = "unfilled-table",

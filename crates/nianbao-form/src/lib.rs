@@ -15,6 +15,7 @@
 //! (the arithmetic of formats.md §4) and [`expr`] (the `{{…}}` expressions in the
 //! prose); [`write`] and [`xlsx`] write report files back.
 
+pub mod audit;
 pub mod check;
 pub mod decode;
 pub mod diag;

@@ -12,6 +12,7 @@ mod guard;
 mod read;
 mod write;
 
+pub use guard::check_package;
 pub use read::{read_bytes, read_path};
 pub use write::to_bytes;
 
