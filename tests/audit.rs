@@ -144,7 +144,7 @@ fn a_region_is_audited_unit_by_unit() {
     assert_eq!(list.rows().count() - 1, findings.len());
     assert!(
         list.rows()
-            .any(|r| r[0].to_string() == "青禾市交通运输局" && r[2].to_string() == "negative")
+            .any(|r| r[0] == "青禾市交通运输局" && r[2] == "negative")
     );
     // Nothing in the folder was changed or added.
     let mut names: Vec<String> = std::fs::read_dir(&now)

@@ -313,10 +313,36 @@ fn sentence_at(text: &str, at: usize) -> &str {
         .map_or(0, |i| {
             i + text[i..].chars().next().map_or(1, char::len_utf8)
         });
+    // The sentence runs to its closing mark, included (a line break is not kept).
     let end = text[at..]
         .find(['。', '；', '！', '？', '\n'])
-        .map_or(text.len(), |i| at + i + 3.min(text.len() - at - i));
+        .map_or(text.len(), |i| {
+            let mark = text[at + i..].chars().next().map_or(0, char::len_utf8);
+            at + i
+                + if text[at + i..].starts_with('\n') {
+                    0
+                } else {
+                    mark
+                }
+        });
     text[start..end].trim()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence_at;
+
+    #[test]
+    fn a_sentence_ends_at_its_mark_whatever_its_width() {
+        let text = "第一句。新收申请12件\n下一行";
+        let at = text.find("新收").unwrap();
+        assert_eq!(sentence_at(text, at), "新收申请12件");
+        let text = "甲乙。新收申请12件。丙";
+        assert_eq!(
+            sentence_at(text, text.find("新收").unwrap()),
+            "新收申请12件。"
+        );
+    }
 }
 
 fn parse_digits(s: &str) -> Option<i128> {

@@ -453,3 +453,19 @@ fn workbook_parts_that_copy_or_hide_are_refused() {
         assert!(err.to_string().contains("1048576"), "{name}: {err}");
     }
 }
+
+/// Every input the fuzzers once failed on (tests/cases/fuzz): read and checked
+/// without a panic.
+#[test]
+fn inputs_the_fuzzers_found_are_checked_without_a_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/fuzz");
+    let mut n = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if let Ok(decoded) = load::read_file(&path) {
+            let _ = nianbao_form::check::check(decoded, None);
+        }
+        n += 1;
+    }
+    assert!(n >= 2);
+}
