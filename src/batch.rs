@@ -137,19 +137,25 @@ fn plan(
             });
         }
     }
-    // An output that would replace an input (`render x.json --to json` beside it).
-    let same = |a: &Path, b: &Path| match (a.canonicalize(), b.canonicalize()) {
-        (Ok(a), Ok(b)) => a == b,
-        _ => a == b,
-    };
+    // An output that would replace an input, or a data file of its own: `render
+    // x.json --to json`, or `render x.yaml --to json` beside a hand-written x.json (our
+    // published JSON, led by "$schema", may be replaced).
+    let inputs: std::collections::HashSet<PathBuf> = jobs
+        .iter()
+        .filter_map(|j| j.input.canonicalize().ok())
+        .collect();
     for job in &jobs {
         for &output in outputs {
             let target = job.output(output);
-            if let Some(input) = jobs.iter().find(|j| same(&j.input, &target)) {
+            let Ok(existing) = target.canonicalize() else {
+                continue;
+            };
+            let published = output == Output::Json
+                && std::fs::read(&target).is_ok_and(|b| b.starts_with(b"{\n  \"$schema\""));
+            if inputs.contains(&existing) || (output == Output::Json && !published) {
                 return Err(format!(
-                    "{} 会覆盖输入文件 {}；请用 -o 指定另一个输出文件夹，未生成任何文件",
-                    target.display(),
-                    input.input.display()
+                    "{} 会覆盖已有的数据文件；请用 -o 指定另一个输出文件夹，未生成任何文件",
+                    target.display()
                 ));
             }
         }

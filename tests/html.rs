@@ -257,9 +257,25 @@ fn an_output_that_would_replace_its_input_is_refused() {
     let before = std::fs::read(&input).unwrap();
     let o = run(&["render", input.to_str().unwrap(), "--to", "json,pdf"]);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
-    assert!(stderr(&o).contains("会覆盖输入文件"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("会覆盖已有的数据文件"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(std::fs::read(&input).unwrap(), before);
     assert!(!dir.path().join("qinghe-2023.pdf").exists());
+    // A YAML report beside that hand-written JSON: refused too.
+    let yaml = dir.path().join("qinghe-2023.yaml");
+    std::fs::copy(example("qinghe-2023.yaml"), &yaml).unwrap();
+    let o = run(&["render", yaml.to_str().unwrap(), "--to", "json"]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert_eq!(std::fs::read(&input).unwrap(), before);
+    // Our own published JSON is replaced by the next render.
+    std::fs::remove_file(&input).unwrap();
+    for _ in 0..2 {
+        let o = run(&["render", yaml.to_str().unwrap(), "--to", "json"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
 }
 
 #[test]

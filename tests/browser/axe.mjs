@@ -12,17 +12,22 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import fs from "node:fs";
+import { pathToFileURL } from "node:url";
 
 const require = createRequire(path.join(process.env.NODE_PATH || process.cwd(), "x.js"));
 const { chromium } = require("playwright-core");
 const axePath = require.resolve("axe-core/axe.min.js");
 
 const [outDir, ...pages] = process.argv.slice(2);
+if (!outDir || pages.length === 0) {
+  console.log("usage: node axe.mjs OUT_DIR PAGE.html...: no page given");
+  process.exit(2);
+}
 fs.mkdirSync(outDir, { recursive: true });
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
   ],
 });
@@ -35,7 +40,7 @@ for (const page of pages) {
     // No request may leave the page: anything but the file itself is refused.
     await tab.route("**/*", (route) =>
       route.request().url().startsWith("file://") ? route.continue() : route.abort());
-    await tab.goto("file://" + path.resolve(page));
+    await tab.goto(pathToFileURL(path.resolve(page)).href);
     await tab.addScriptTag({ path: axePath });
     const result = await tab.evaluate(async () =>
       await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] } }));
@@ -55,7 +60,11 @@ for (const page of pages) {
 }
 for (const page of pages) {
   const fragmentPath = page.replace(/\.html$/, ".fragment.html");
-  if (!fs.existsSync(fragmentPath)) continue;
+  if (!fs.existsSync(fragmentPath)) {
+    failed++;
+    console.log(`${path.basename(fragmentPath)}: missing (render --to html,html-fragment)`);
+    continue;
+  }
   const fragment = fs.readFileSync(fragmentPath, "utf8");
   const context = await browser.newContext();
   const tab = await context.newPage();

@@ -174,6 +174,20 @@ impl OrganKind {
         }
     }
 
+    /// The kind whose deadline applies to `organ`: a township's or street office's
+    /// government (…镇人民政府, …乡人民政府, …街道办事处) has the departments' deadline,
+    /// 31 January (条例第五十条 gives 31 March to the governments above county level).
+    pub fn of(self, organ: &str) -> OrganKind {
+        let township = ["镇人民政府", "乡人民政府", "街道办事处"]
+            .iter()
+            .any(|w| organ.ends_with(w));
+        if self == OrganKind::Government && township {
+            OrganKind::Department
+        } else {
+            self
+        }
+    }
+
     /// Reads `government`/`department` or 政府/人民政府/部门.
     pub fn parse(s: &str) -> Option<OrganKind> {
         match s.trim() {
@@ -184,6 +198,7 @@ impl OrganKind {
     }
 
     /// The last day of publication for a report on `year`: (year + 1, month, 31).
+    /// (A 乡镇人民政府 is a government below county level: see [`OrganKind::of`].)
     pub fn deadline(self, year: i64) -> Date {
         Date {
             year: (year + 1) as i32,

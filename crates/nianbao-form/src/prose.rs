@@ -35,7 +35,21 @@ pub struct Statement {
     pub names: &'static [&'static str],
     /// The edition the names belong to, or both.
     pub edition: Option<Edition>,
+    /// Words one of which the sentence must hold (行政复议 counts only when the
+    /// sentence is about disclosure: 政府信息公开, 被申请 …); empty: none needed.
+    pub context: &'static [&'static str],
 }
+
+/// What a sentence about 行政复议 or 行政诉讼 of the disclosure holds (an organ's own
+/// 复议 and 诉讼 work is another matter).
+const REVIEW_CONTEXT: &[&str] = &[
+    "政府信息公开",
+    "信息公开",
+    "依申请",
+    "被申请",
+    "被提起",
+    "引发",
+];
 
 /// The statements checked, most specific first (a clause is tied to the first that
 /// matches at a place). Sources: the rows of tables 二、三、四 (国办公开办函〔2021〕30号,
@@ -49,16 +63,18 @@ pub const STATEMENTS: &[Statement] = &[
             "applications.granted.total",
             "applications.partially_granted.total",
         ],
+        context: &[],
         edition: None,
     },
     Statement {
         quantity: "行政复议与行政诉讼之和",
-        words: r"(?:行政)?复议(?:和|及|与|、)(?:行政)?诉讼(?:案件)?(?:共|合计)",
+        words: r"(?:行政)?复议(?:和|及|与|、)(?:提起)?(?:行政)?诉讼(?:案件)?(?:共计|共|合计)",
         units: "件|起",
         names: &[
             "reviews_and_lawsuits.review.total",
             "reviews_and_lawsuits.lawsuits.total",
         ],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -66,6 +82,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:新收|收到|受理|共收到|共受理)(?:各类|各类型)?(?:政府信息公开|信息公开|依申请公开)?申请(?:案件)?(?:共计|共|总计|合计)?",
         units: "件|份|条",
         names: &["applications.new.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -73,6 +90,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"上年(?:度)?结转(?:的)?(?:政府信息公开)?(?:申请)?",
         units: "件",
         names: &["applications.carried_over.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -80,6 +98,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:已|共|全部)?办结(?:政府信息公开申请|申请)?(?:共计|共|总计|合计)?",
         units: "件",
         names: &["applications.total.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -87,6 +106,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"予以公开",
         units: "件",
         names: &["applications.granted.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -94,6 +114,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"部分公开",
         units: "件",
         names: &["applications.partially_granted.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -101,6 +122,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"不予公开",
         units: "件",
         names: &["applications.refused.subtotal.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -108,6 +130,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"无法提供",
         units: "件",
         names: &["applications.unavailable.subtotal.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -115,6 +138,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"不予处理",
         units: "件",
         names: &["applications.not_processed.subtotal.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -122,6 +146,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:作)?其他处理(?:（[^）]{0,20}）)?",
         units: "件",
         names: &["applications.other.subtotal.total"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -129,6 +154,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"自然人(?:提出)?(?:的)?(?:政府信息公开)?申请",
         units: "件",
         names: &["applications.new.natural_person"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -142,6 +168,7 @@ pub const STATEMENTS: &[Statement] = &[
             "applications.new.legal_service",
             "applications.new.other_org",
         ],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -149,6 +176,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:结转|转|顺延)(?:至|到)?下(?:一)?年度(?:继续)?(?:办理|答复)?",
         units: "件",
         names: &["applications.carried_forward.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -156,6 +184,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:被申请|提起|发生|收到)?行政复议(?:案件)?(?:共|共计)?",
         units: "件|起",
         names: &["reviews_and_lawsuits.review.total"],
+        context: REVIEW_CONTEXT,
         edition: None,
     },
     Statement {
@@ -163,6 +192,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:被提起|提起|发生|收到)?行政诉讼(?:案件)?(?:共|共计)?",
         units: "件|起",
         names: &["reviews_and_lawsuits.lawsuits.total"],
+        context: REVIEW_CONTEXT,
         edition: None,
     },
     Statement {
@@ -170,6 +200,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:制发|制定|出台|发布)(?:政府)?规章",
         units: "件|部",
         names: &["active_disclosure.regulations.issued"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -177,6 +208,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:制发|制定|出台|印发)(?:行政)?规范性文件",
         units: "件|个|份",
         names: &["active_disclosure.normative_documents.issued"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -184,6 +216,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"废止(?:行政)?规范性文件",
         units: "件|个|份",
         names: &["active_disclosure.normative_documents.repealed"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -191,6 +224,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"现行有效(?:的)?(?:行政)?规范性文件",
         units: "件|个|份",
         names: &["active_disclosure.normative_documents.in_force"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -198,6 +232,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:作出|公开|办理)?行政许可(?:决定)?",
         units: "件|项",
         names: &["active_disclosure.licensing"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -205,6 +240,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:作出|公开|办理)?行政处罚(?:决定)?",
         units: "件|项",
         names: &["active_disclosure.penalties"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -212,6 +248,7 @@ pub const STATEMENTS: &[Statement] = &[
         words: r"(?:作出|公开|办理)?行政强制(?:决定)?",
         units: "件|项",
         names: &["active_disclosure.enforcement"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
 ];
@@ -245,6 +282,8 @@ const NARROWING: &[&str] = &[
     "涉及",
     "占",
     "代表",
+    "上年度",
+    "通过",
 ];
 
 /// Statements that a quantity is none (未制发规范性文件): the table must say 0.
@@ -254,6 +293,7 @@ pub const NONE_STATEMENTS: &[Statement] = &[
         words: r"(?:未|没有|无)(?:制发|制定|出台|印发)(?:任何)?(?:行政)?规范性文件",
         units: "",
         names: &["active_disclosure.normative_documents.issued"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -261,6 +301,7 @@ pub const NONE_STATEMENTS: &[Statement] = &[
         words: r"(?:未|没有|无)(?:制发|制定|出台)(?:任何)?(?:政府)?规章",
         units: "",
         names: &["active_disclosure.regulations.issued"],
+        context: &[],
         edition: Some(Edition::Y2021),
     },
     Statement {
@@ -268,6 +309,7 @@ pub const NONE_STATEMENTS: &[Statement] = &[
         words: r"(?:未|没有)(?:收到|受理)(?:任何)?(?:政府信息公开|依申请公开)?申请",
         units: "",
         names: &["applications.new.total"],
+        context: &[],
         edition: None,
     },
     Statement {
@@ -275,6 +317,7 @@ pub const NONE_STATEMENTS: &[Statement] = &[
         words: r"(?:未|没有)(?:发生|被申请|收到)(?:因政府信息公开(?:申请)?(?:引发的)?)?行政复议",
         units: "",
         names: &["reviews_and_lawsuits.review.total"],
+        context: REVIEW_CONTEXT,
         edition: None,
     },
 ];
@@ -396,14 +439,34 @@ pub fn statements(report: &Report) -> Vec<Stated> {
                         continue;
                     }
                     let before = &clause[..whole.start()];
-                    if NARROWING
-                        .iter()
-                        .any(|w| before.contains(w) || whole.as_str().contains(w))
+                    let after = &clause[whole.end()..];
+                    let none = m[1].is_empty();
+                    let sentence = sentence_at(text, at + whole.start());
+                    let sentence_before =
+                        &sentence[..sentence.find(whole.as_str()).unwrap_or(sentence.len())];
+                    if NARROWING.iter().any(|w| before.contains(w))
+                        // 不予以公开, 未予公开: a negation before the words.
+                        || before.ends_with(['不', '未'])
+                        // Another year named before it in the sentence: not this year's.
+                        || YEAR.captures_iter(sentence_before).any(|y| {
+                            y[1].parse::<i64>().ok() != Some(report.year)
+                        })
+                        // A statement of none must end its clause (未收到申请人投诉 is not one).
+                        || (none && !after.trim().is_empty())
+                        // 行政复议、提起行政诉讼共15件: a total of both, not of 诉讼 (复议
+                        // with no number of its own before 诉讼).
+                        || (c.statement.names == ["reviews_and_lawsuits.lawsuits.total"]
+                            && before
+                                .rsplit(|ch: char| ch.is_ascii_digit() || ('０'..='９').contains(&ch))
+                                .next()
+                                .is_some_and(|rest| rest.contains("复议")))
+                        || !c.statement.context.is_empty()
+                            && !c.statement.context.iter().any(|w| sentence.contains(w))
                     {
                         continue;
                     }
                     // A statement of none has an empty number.
-                    let written = if m[1].is_empty() {
+                    let written = if none {
                         0
                     } else {
                         match parse_digits(&m[1]) {
@@ -417,7 +480,7 @@ pub fn statements(report: &Report) -> Vec<Stated> {
                         quantity: c.statement.quantity,
                         names: c.statement.names,
                         written,
-                        sentence: sentence_at(text, at + whole.start()).to_string(),
+                        sentence: sentence.to_string(),
                     });
                 }
             }
@@ -488,8 +551,34 @@ pub fn stale_years(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
             let Ok(year) = m[1].parse::<i64>() else {
                 continue;
             };
-            let at = m.get(0).expect("match").start();
+            let whole = m.get(0).expect("match");
+            let at = whole.start();
             let sentence = sentence_at(text, at);
+            // A year compared with, counted from or to, or planned for is not a
+            // statement about this year: 较2022年, 2020年以来, 自2019年起, 到2025年.
+            let before: String = text[..at]
+                .chars()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let after = &text[whole.end()..];
+            if [
+                "较", "比", "与", "自", "从", "到", "至", "截至", "—", "-", "～", "~",
+            ]
+            .iter()
+            .any(|w| before.ends_with(w))
+                || [
+                    "以来", "起", "至", "到", "—", "-", "～", "~", "前", "底前", "远景",
+                ]
+                .iter()
+                .any(|w| after.starts_with(w))
+                || year > y + 1
+            {
+                continue;
+            }
             let this_year = ["本年度", "今年", "本年"]
                 .iter()
                 .any(|w| sentence.contains(w));
@@ -614,7 +703,10 @@ pub fn required_content(
         .as_deref()
         .map(blocks_text)
         .unwrap_or_default();
-    if !other.contains("信息处理费") {
+    if !["信息处理费", "未收取任何费用", "未收取费用", "收取费用"]
+        .iter()
+        .any(|w| other.contains(w))
+    {
         out.push(
             Diagnostic::warning(
                 Rule::RequiredContent,
@@ -712,7 +804,7 @@ pub fn late(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
     let (Some(published), Some(kind)) = (meta.published, meta.kind) else {
         return Vec::new();
     };
-    let deadline = kind.deadline(report.year);
+    let deadline = kind.of(&report.organ).deadline(report.year);
     if published <= deadline {
         return Vec::new();
     }

@@ -124,14 +124,17 @@ pub fn json_schema() -> Value {
                 {"type": "string"},
                 {"type": "object", "additionalProperties": false,
                  "properties": {"title": {"type": "string"}, "text": {"type": "string"},
-                                "items": {"type": "array", "items": {"type": "string"}}}}
+                                "items": {"type": "array", "items": {"type": "string"}}},
+                 "description": "带编号的分项要有 title；只有 text 的是普通段落",
+                 "anyOf": [{"required": ["title"]},
+                           {"required": ["text"], "not": {"required": ["items"]}}]}
             ]}}
         ]
     });
     let date = json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"});
     let properties = json!({
         "$schema": {"type": "string", "description": "本模式的地址（读取时忽略）"},
-        "edition": {"enum": ["2019", "2021"], "description": "表格格式：国办公开办函〔2019〕60号 或 〔2021〕30号"},
+        "edition": {"enum": ["2019", "2021", 2019, 2021], "description": "表格格式：国办公开办函〔2019〕60号 或 〔2021〕30号（文本或数字）"},
         "year": {"type": "integer", "minimum": 2019, "maximum": 2099},
         "organ": {"type": "string", "minLength": 1},
         "title": text,
@@ -157,7 +160,7 @@ pub fn json_schema() -> Value {
         .into_iter()
         .map(|e| {
             json!({
-                "if": {"properties": {"edition": {"const": e.as_str()}}},
+                "if": {"properties": {"edition": {"enum": [e.as_str(), e.as_str().parse::<i64>().unwrap_or(0)]}}},
                 "then": edition_tables(e)
             })
         })

@@ -262,3 +262,49 @@ fn statements_of_real_reports_for_measurement() {
         }
     }
 }
+
+#[test]
+fn ordinary_sentences_raise_no_false_finding() {
+    let sentences = [
+        "本年度共收到申请2943件，较2022年增长12%。",
+        "2020年以来，我局持续推进公开。自2019年起实行清单管理。到2025年，公开事项全面规范。“十四五”（2021—2025年）期间持续推进。",
+        "上年度新收申请2500件。",
+        "2022年，我局共收到政府信息公开申请2500件。",
+        "全年未收到申请人投诉。",
+        "未发生因政府信息公开引发的行政复议被纠错情况。",
+        "未制定规章制度。",
+        "行政复议和行政诉讼共计73件。",
+        "我局作为复议机关，办理行政复议案件120件。",
+        "不予以公开15件。",
+        "通过网上受理申请1200件。",
+    ];
+    for s in sentences {
+        let d = diags(&with_sentence(s));
+        let found: Vec<&Diagnostic> = d
+            .iter()
+            .filter(|x| matches!(x.rule, Rule::TextTable | Rule::StaleYear))
+            .collect();
+        assert!(found.is_empty(), "{s}: {found:?}");
+    }
+    // A wrong sum is still one, tied to the sum (复议 47 + 诉讼 26), not to 诉讼 alone.
+    for s in [
+        "行政复议和行政诉讼共计15件。",
+        "因政府信息公开被申请行政复议、提起行政诉讼共15件。",
+    ] {
+        let d = diags(&with_sentence(s));
+        let found = of(&d, Rule::TextTable);
+        assert_eq!(found.len(), 1, "{s}: {d:?}");
+        assert_eq!(found[0].expected.as_deref(), Some("73"), "{s}");
+    }
+}
+
+#[test]
+fn a_township_government_has_the_departments_deadline() {
+    let base = text_of("qinghe-2023.yaml")
+        .replace("organ: 青禾市市场监督管理局", "organ: 青禾县城关镇人民政府");
+    let text = base.replace(
+        "  published: 2024-01-20",
+        "  published: 2024-02-05\n  kind: government",
+    );
+    assert_eq!(of(&diags(&text), Rule::Late).len(), 1);
+}

@@ -77,8 +77,17 @@ fn data_that_breaks_the_contract_does_not_follow_it() {
     let mut short = good.clone();
     short["reviews_and_lawsuits"]["review"] = serde_json::json!([1, 2]);
     cases.push(("a short row", short));
+    let mut item_without_title = good.clone();
+    item_without_title["overview"] = serde_json::json!([{"text": "x", "items": ["a"]}]);
+    cases.push(("an item with items but no title", item_without_title));
     for (what, value) in cases {
         assert!(!v.is_valid(&value), "{what} passed");
     }
     assert!(v.is_valid(&good));
+    let mut numeric = good.clone();
+    numeric["edition"] = serde_json::json!(2021);
+    assert!(
+        v.is_valid(&numeric),
+        "edition as a number, as the reader takes it"
+    );
 }

@@ -117,9 +117,38 @@ impl Styling {
     }
 }
 
-/// The id of a header cell: `t{table}-{row}-{column}`.
-fn cell_id(table: usize, c: &GridCell) -> String {
-    format!("t{table}-{}-{}", c.y, c.x)
+/// The id of a header cell: `nb{document}-t{table}-{row}-{column}`, where the
+/// document's part is a hash of its title, so that two reports' fragments pasted into
+/// one CMS page keep their ids apart.
+fn cell_id(doc: &str, table: usize, c: &GridCell) -> String {
+    format!("nb{doc}-t{table}-{}-{}", c.y, c.x)
+}
+
+/// A short deterministic token of a text (FNV-1a, 32 bits, in hex).
+fn token(text: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in text.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    format!("{h:08x}")
+}
+
+/// A file name as a relative URL: the characters a URL gives meaning to encoded.
+fn href(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars() {
+        match c {
+            '%' | '#' | '?' | ' ' | '"' | '\'' | '<' | '>' | '\\' => {
+                let mut buf = [0u8; 4];
+                for b in c.encode_utf8(&mut buf).bytes() {
+                    out.push_str(&format!("%{b:02X}"));
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// The header cells a number cell is read with, in reading order: the column heads
@@ -167,7 +196,7 @@ fn headers_of<'a>(g: &'a Grid, cell: &GridCell) -> Vec<&'a GridCell> {
     out
 }
 
-fn table(out: &mut String, g: &Grid, index: usize, caption: &str, st: Styling) {
+fn table(out: &mut String, g: &Grid, doc: &str, index: usize, caption: &str, st: Styling) {
     let _ = write!(
         out,
         "<div{} role=\"region\" aria-label=\"{}\" tabindex=\"0\"><table{}><caption{}>{}</caption>",
@@ -188,7 +217,7 @@ fn table(out: &mut String, g: &Grid, index: usize, caption: &str, st: Styling) {
         let _ = write!(
             out,
             "<th id=\"{}\" scope=\"{scope}\"{span}{}>{}</th>",
-            cell_id(index, c),
+            cell_id(doc, index, c),
             st.attrs(class),
             escape(&c.text())
         );
@@ -203,17 +232,18 @@ fn table(out: &mut String, g: &Grid, index: usize, caption: &str, st: Styling) {
         out.push_str("<tr>");
         for c in row {
             match c.kind {
+                // `col`/`row` even where a cell spans several: the markup has no
+                // column or row groups (table 三's groups nest), and every number
+                // names all its headers with `headers`.
                 CellKind::Head | CellKind::Caption | CellKind::ColumnHead => {
-                    let scope = if c.colspan > 1 { "colgroup" } else { "col" };
-                    th(out, c, scope, "th");
+                    th(out, c, "col", "th");
                 }
-                CellKind::Label => {
-                    let scope = if c.rowspan > 1 { "rowgroup" } else { "row" };
-                    th(out, c, scope, "th.label");
-                }
+                CellKind::Label => th(out, c, "row", "th.label"),
                 CellKind::Number => {
-                    let headers: Vec<String> =
-                        headers_of(g, c).iter().map(|h| cell_id(index, h)).collect();
+                    let headers: Vec<String> = headers_of(g, c)
+                        .iter()
+                        .map(|h| cell_id(doc, index, h))
+                        .collect();
                     let mut span = String::new();
                     if c.colspan > 1 {
                         let _ = write!(span, " colspan=\"{}\"", c.colspan);
@@ -253,6 +283,7 @@ fn article(doc: &Document, st: Styling) -> String {
         let _ = write!(out, "<p{}>{}</p>", st.attrs("p"), escape(p));
     }
     let mut tables = 0;
+    let id = token(&doc.meta.title);
     for s in &doc.sections {
         let _ = write!(
             out,
@@ -278,7 +309,7 @@ fn article(doc: &Document, st: Styling) -> String {
                         .heading
                         .split_once('、')
                         .map_or(s.heading.as_str(), |(_, t)| t);
-                    table(&mut out, g, tables, caption, st);
+                    table(&mut out, g, &id, tables, caption, st);
                 }
             }
         }
@@ -343,7 +374,7 @@ pub fn page(doc: &Document, meta: &PageMeta) -> Vec<u8> {
         let _ = writeln!(
             out,
             "<link rel=\"alternate\" type=\"application/json\" href=\"{}\">",
-            escape(json)
+            escape(&href(json))
         );
     }
     out.push_str("<style>\n");
