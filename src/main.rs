@@ -206,6 +206,23 @@ enum Command {
         #[arg(long, value_enum, default_value = "text")]
         format: OutputFormat,
     },
+    /// 把一个文件夹中同一年度、同一版本的报告表格数据相加，生成汇总报告（正文为占位文字）
+    Sum {
+        /// 报告所在的文件夹（含子文件夹）
+        dir: PathBuf,
+        /// 汇总报告文件（.yaml .json .toml .xlsx）
+        #[arg(short, long)]
+        output: PathBuf,
+        /// 汇总报告的机关名称（默认：文件夹名＋“（汇总）”）
+        #[arg(long)]
+        organ: Option<String>,
+        /// 报告年度（默认：第一份报告的年度）
+        #[arg(long)]
+        year: Option<i64>,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 在 YAML、JSON、TOML、XLSX 之间转换报告文件
     Convert {
         /// 报告文件
@@ -345,6 +362,13 @@ fn main() -> ExitCode {
             },
             format,
         ),
+        Command::Sum {
+            dir,
+            output,
+            organ,
+            year,
+            force,
+        } => run_sum(&dir, &output, organ, year, force),
         Command::Synth { count, dir } => {
             if let Err(e) = std::fs::create_dir_all(&dir) {
                 eprintln!("{}：{e}", dir.display());
@@ -716,4 +740,72 @@ fn run_audit(
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn run_sum(
+    dir: &Path,
+    output: &Path,
+    organ: Option<String>,
+    year: Option<i64>,
+    force: bool,
+) -> ExitCode {
+    let files = match report_files(dir) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut reports = Vec::new();
+    let mut failed = false;
+    for f in &files {
+        // Only reports that check without errors are added up.
+        match load::read_file(f).map(|d| check::check(d, None)) {
+            Ok(Ok(c)) if !c.diagnostics.iter().any(|d| d.is_error()) => {
+                reports.push((display(f), c.report));
+            }
+            Ok(_) => {
+                eprintln!("{}：数据有错误，请先改正（nianbao check）", f.display());
+                failed = true;
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        eprintln!("未生成汇总报告");
+        return ExitCode::from(1);
+    }
+    let organ = organ.unwrap_or_else(|| {
+        format!(
+            "{}（汇总）",
+            dir.file_name()
+                .map_or("汇总".into(), |n| n.to_string_lossy().into_owned())
+        )
+    });
+    let report = match nianbao_form::audit::sum(&reports, &organ, year) {
+        Ok(r) => r,
+        Err(problems) => {
+            for p in problems {
+                eprintln!("{p}");
+            }
+            eprintln!("未生成汇总报告");
+            return ExitCode::from(1);
+        }
+    };
+    let Some(target) = Target::from_path(output) else {
+        eprintln!(
+            "{}：无法识别的文件类型（应为 {} 之一）",
+            output.display(),
+            load::FILE_TYPES
+        );
+        return ExitCode::from(2);
+    };
+    let code = write_report(output, &report, target, force);
+    if code == ExitCode::SUCCESS {
+        println!("已汇总 {} 份报告", reports.len());
+    }
+    code
 }

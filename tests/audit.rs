@@ -173,3 +173,56 @@ fn a_clean_region_exits_zero_and_says_so() {
     assert_eq!(code(&o), 0, "{}", stdout(&o));
     assert!(stdout(&o).contains("共 1 个单位：通过 1"), "{}", stdout(&o));
 }
+
+#[test]
+fn the_tables_of_a_region_add_up_into_one_report_that_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units");
+    let base = std::fs::read_to_string(example("qinghe-2023.yaml")).unwrap();
+    write(&units.join("a.yaml"), &base);
+    write(
+        &units.join("b.yaml"),
+        &base.replace("organ: 青禾市市场监督管理局", "organ: 青禾市教育局"),
+    );
+    let out = dir.path().join("region.yaml");
+    let o = run(&[
+        "sum",
+        units.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--organ",
+        "青禾市",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summed = nianbao_form::load::read_file(&out).unwrap().report.unwrap();
+    let one = nianbao_form::load::read_file(&example("qinghe-2023.yaml"))
+        .unwrap()
+        .report
+        .unwrap();
+    assert_eq!(summed.organ, "青禾市");
+    for (path, v) in &one.values {
+        let doubled = match v {
+            nianbao_form::model::Values::Row { values, .. } => nianbao_form::model::Values::Row {
+                values: values.iter().map(|x| x * 2).collect(),
+                given_total: None,
+            },
+            nianbao_form::model::Values::Int(x) => nianbao_form::model::Values::Int(x * 2),
+            nianbao_form::model::Values::Money(_) => {
+                nianbao_form::model::Values::Money("2374.60".into())
+            }
+        };
+        assert_eq!(summed.values.get(path), Some(&doubled), "{path}");
+    }
+    let o = run(&["check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}", stdout(&o));
+    // A report of another year is refused by name; nothing is written.
+    write(
+        &units.join("c.yaml"),
+        &std::fs::read_to_string(example("qinghe-2022.yaml")).unwrap(),
+    );
+    let out2 = dir.path().join("region2.yaml");
+    let o = run(&["sum", units.to_str().unwrap(), "-o", out2.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(stderr(&o).contains("c.yaml：2022 年度"), "{}", stderr(&o));
+    assert!(!out2.exists());
+}
