@@ -657,40 +657,31 @@ fn run_audit(
     options: &check::Options,
     format: OutputFormat,
 ) -> ExitCode {
-    let files = match report_files(dir) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let last = match previous.map(report_files).transpose() {
-        Ok(l) => l.unwrap_or_default(),
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let roster = match roster.map(nianbao_form::audit::read_roster).transpose() {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
+    audit_or_error(dir, previous, roster, output, force, options, format).unwrap_or_else(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })
+}
+
+/// `audit`, with what stops it before any report is read (a folder or roster that
+/// cannot be read, a findings file that cannot be written) as the error.
+fn audit_or_error(
+    dir: &Path,
+    previous: Option<&Path>,
+    roster: Option<&Path>,
+    output: Option<&Path>,
+    force: bool,
+    options: &check::Options,
+    format: OutputFormat,
+) -> Result<ExitCode, String> {
+    let files = report_files(dir)?;
+    let last = previous.map(report_files).transpose()?.unwrap_or_default();
+    let roster = roster.map(nianbao_form::audit::read_roster).transpose()?;
     let audit = nianbao_form::audit::audit(&files, &last, roster.as_deref(), options);
     if let Some(path) = output {
-        let bytes = match nianbao_form::audit::to_workbook(&audit) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{}：{e}", path.display());
-                return ExitCode::from(2);
-            }
-        };
-        if let Err(e) = write_atomically(path, &bytes, force) {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
+        let bytes = nianbao_form::audit::to_workbook(&audit)
+            .map_err(|e| format!("{}：{e}", path.display()))?;
+        write_atomically(path, &bytes, force)?;
     }
     match format {
         OutputFormat::Json => {
@@ -735,11 +726,11 @@ fn run_audit(
             );
         }
     }
-    if audit.has_errors() {
+    Ok(if audit.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
-    }
+    })
 }
 
 fn run_sum(

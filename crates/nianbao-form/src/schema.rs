@@ -58,14 +58,7 @@ fn insert(root: &mut Map<String, Value>, path: &[&str], value: Value, required: 
     if path.len() == 1 {
         props.insert(path[0].to_string(), value);
         if required {
-            let req = root
-                .entry("required")
-                .or_insert_with(|| json!([]))
-                .as_array_mut()
-                .expect("required is an array");
-            if !req.iter().any(|r| r == path[0]) {
-                req.push(json!(path[0]));
-            }
+            require(root, path[0]);
         }
         return;
     }
@@ -76,14 +69,19 @@ fn insert(root: &mut Map<String, Value>, path: &[&str], value: Value, required: 
         .expect("an object schema");
     insert(child, &path[1..], value, required);
     if required {
-        let req = root
-            .entry("required")
-            .or_insert_with(|| json!([]))
-            .as_array_mut()
-            .expect("required is an array");
-        if !req.iter().any(|r| r == path[0]) {
-            req.push(json!(path[0]));
-        }
+        require(root, path[0]);
+    }
+}
+
+/// Adds `key` to an object schema's `required`, once.
+fn require(root: &mut Map<String, Value>, key: &str) {
+    let req = root
+        .entry("required")
+        .or_insert_with(|| json!([]))
+        .as_array_mut()
+        .expect("required is an array");
+    if !req.iter().any(|r| r == key) {
+        req.push(json!(key));
     }
 }
 
@@ -102,12 +100,7 @@ fn edition_tables(edition: Edition) -> Value {
         }
         if t.rows_optional {
             // Table 三 itself is required.
-            let req = root.entry("required").or_insert_with(|| json!([]));
-            if let Some(a) = req.as_array_mut()
-                && !a.iter().any(|r| r == t.key)
-            {
-                a.push(json!(t.key));
-            }
+            require(&mut root, t.key);
         }
     }
     Value::Object(root)
