@@ -154,8 +154,7 @@ fn href(name: &str) -> String {
 /// The header cells a number cell is read with, in reading order: the column heads
 /// above it (table 三 and 四: every header row; table 二: its block's caption and
 /// column head), then the row labels to its left.
-fn headers_of<'a>(g: &'a Grid, cell: &GridCell) -> Vec<&'a GridCell> {
-    let all: Vec<&GridCell> = g.rows.iter().flatten().collect();
+fn headers_of<'a>(g: &'a Grid, all: &[&'a GridCell], cell: &GridCell) -> Vec<&'a GridCell> {
     let covers_col = |h: &GridCell| h.x <= cell.x && cell.x < h.x + h.colspan;
     let covers_row = |h: &GridCell| h.y <= cell.y && cell.y < h.y + h.rowspan;
     let mut out = Vec::new();
@@ -222,6 +221,8 @@ fn table(out: &mut String, g: &Grid, doc: &str, index: usize, caption: &str, st:
             escape(&c.text())
         );
     };
+    // Every cell, once per table (each number's headers are looked up among them).
+    let all: Vec<&GridCell> = g.rows.iter().flatten().collect();
     for (y, row) in g.rows.iter().enumerate() {
         if y == 0 && g.header_rows > 0 {
             out.push_str("<thead>");
@@ -240,7 +241,7 @@ fn table(out: &mut String, g: &Grid, doc: &str, index: usize, caption: &str, st:
                 }
                 CellKind::Label => th(out, c, "row", "th.label"),
                 CellKind::Number => {
-                    let headers: Vec<String> = headers_of(g, c)
+                    let headers: Vec<String> = headers_of(g, &all, c)
                         .iter()
                         .map(|h| cell_id(doc, index, h))
                         .collect();
