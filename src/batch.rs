@@ -72,11 +72,21 @@ fn is_report(path: &Path) -> bool {
     path.is_file() && load::is_report_file(path)
 }
 
-/// Report files below a folder, sorted, with their path relative to it.
+/// Report data files below a folder, sorted, with their path relative to it.
 pub(crate) fn search(
     dir: &Path,
     rel: &Path,
     out: &mut Vec<(PathBuf, PathBuf)>,
+) -> std::io::Result<()> {
+    search_with(dir, rel, out, is_report)
+}
+
+/// Files below a folder that `wanted` takes, sorted, with their path relative to it.
+pub(crate) fn search_with(
+    dir: &Path,
+    rel: &Path,
+    out: &mut Vec<(PathBuf, PathBuf)>,
+    wanted: fn(&Path) -> bool,
 ) -> std::io::Result<()> {
     let mut entries: Vec<_> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
     entries.sort_by_key(|e| e.file_name());
@@ -87,8 +97,8 @@ pub(crate) fn search(
             continue;
         }
         if path.is_dir() {
-            search(&path, &rel.join(&name), out)?;
-        } else if is_report(&path) {
+            search_with(&path, &rel.join(&name), out, wanted)?;
+        } else if wanted(&path) {
             out.push((path, rel.join(&name)));
         }
     }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 mod batch;
+mod import;
 
 use nianbao_form::check;
 use nianbao_form::diag::{self, Diagnostic, Rule, Severity};
@@ -223,6 +224,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 读取已发布的年报（DOCX、HTML、PDF），按表格标签读出三张表和正文，生成数据文件
+    Import {
+        /// 已发布的年报文件（.docx .html .htm .pdf）
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// 输出文件（一个输入时）或文件夹（多个输入时）；默认与输入同名、换扩展名
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// 输出格式
+        #[arg(long, value_enum, default_value = "yaml")]
+        to: ConvertTo,
+        /// 有未读出的表格行时仍然生成（未读出的格留空待填）
+        #[arg(long)]
+        partial: bool,
+        /// 覆盖已有文件
+        #[arg(long)]
+        force: bool,
+    },
     /// 在 YAML、JSON、TOML、XLSX 之间转换报告文件
     Convert {
         /// 报告文件
@@ -252,7 +271,21 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    import::install();
     match cli.command {
+        Command::Import {
+            files,
+            output,
+            to,
+            partial,
+            force,
+        } => import::run(
+            &files,
+            output.as_deref(),
+            convert_target(to),
+            force,
+            partial,
+        ),
         Command::Check {
             files,
             previous,
@@ -611,13 +644,17 @@ fn run_init(
     write_report(&path, &report, target, force)
 }
 
-fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
-    let target = match to {
+fn convert_target(to: ConvertTo) -> Target {
+    match to {
         ConvertTo::Yaml => Target::Text(Format::Yaml),
         ConvertTo::Json => Target::Text(Format::Json),
         ConvertTo::Toml => Target::Text(Format::Toml),
         ConvertTo::Xlsx => Target::Workbook,
-    };
+    }
+}
+
+fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
+    let target = convert_target(to);
     let decoded = match load::read_file(file) {
         Ok(d) => d,
         Err(e) => {
@@ -640,12 +677,25 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
     write_report(&path, &report, target, force)
 }
 
-/// The report files under `dir`, in name order (as `render DIR` finds them).
+/// The reports under `dir`, in name order, as audit reads them: the data files, and
+/// the published reports (PDF, DOCX, HTML) that are not the rendering of a data
+/// file beside them (`x.pdf` beside `x.yaml` is the same report).
 fn report_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
-    batch::search(dir, Path::new(""), &mut found)
+    let wanted: fn(&Path) -> bool =
+        |p| p.is_file() && (load::is_report_file(p) || load::is_published(p));
+    batch::search_with(dir, Path::new(""), &mut found, wanted)
         .map_err(|e| format!("{}：无法读取文件夹：{e}", dir.display()))?;
-    Ok(found.into_iter().map(|(p, _)| p).collect())
+    let data: std::collections::HashSet<PathBuf> = found
+        .iter()
+        .filter(|(p, _)| load::is_report_file(p))
+        .map(|(p, _)| p.with_extension(""))
+        .collect();
+    Ok(found
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| load::is_report_file(p) || !data.contains(&p.with_extension("")))
+        .collect())
 }
 
 fn run_audit(

@@ -59,3 +59,17 @@ fn the_render_crate_does_not_depend_on_the_binary() {
     assert!(deps.iter().any(|d| d == "nianbao-form"), "{deps:?}");
     assert!(!deps.iter().any(|d| d == "nianbao"), "{deps:?}");
 }
+
+#[test]
+fn the_import_crate_reads_without_the_typesetter() {
+    let deps = dependencies("nianbao-import");
+    for needed in ["nianbao-form", "hayro-interpret", "scraper", "encoding_rs"] {
+        assert!(deps.iter().any(|d| d == needed), "{needed}: {deps:?}");
+    }
+    for banned in ["typst", "typst-pdf", "docx-rs", "fontdb", "nianbao-render"] {
+        assert!(
+            !deps.iter().any(|d| d == banned),
+            "nianbao-import depends on {banned}"
+        );
+    }
+}

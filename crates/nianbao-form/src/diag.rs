@@ -84,6 +84,14 @@ rules! {
     UnfilledTable = "unfilled-table",
     /// The previous year's report cannot be compared (another year or organ, errors).
     Previous = "previous",
+    /// A published report (PDF, DOCX, HTML) read back: a number cell read with a
+    /// change (blank, a dash, text beside the number), a label matched to the
+    /// official one by similarity, a table in the other edition's layout, text that
+    /// has no place in the data.
+    Import = "import",
+    /// A published report read back: a row of an official table that could not be
+    /// found or read (never filled with zeros).
+    ImportUnread = "import-unread",
     /// A `{{…}}` expression in the prose that is malformed or names no value.
     Expression = "expression",
     /// A character no font has (drawn as a box in the PDF, kept in its text).
@@ -173,16 +181,65 @@ impl PartialEq<&str> for Rule {
     }
 }
 
-/// A position in an input file: 1-based line and column of a text file, or the
-/// sheet, row and column of a cell in a workbook.
+/// A position in an input file: 1-based line and column of a text file, the
+/// sheet, row and column of a cell in a workbook, or a place in a published
+/// report that was read back (`nianbao-import`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Pos {
-    /// Line (or row of a sheet), from 1.
+    /// Line (or row of a sheet), from 1; for a published report, the order of the
+    /// place in the document (for sorting only).
     pub line: usize,
     /// Column in characters (or column of a sheet), from 1.
     pub column: usize,
     /// The sheet, for a position in a workbook.
     pub sheet: Option<&'static str>,
+    /// The place, for a position in a published report (PDF, DOCX, HTML).
+    pub source: Option<SourcePlace>,
+}
+
+/// A place in a published report read back by `nianbao-import`, all numbers from 1
+/// and 0 where they do not apply: a PDF's page and the text line on that page, or a
+/// DOCX/HTML document's table, row and column (the grid after merged cells are
+/// spread), or its paragraph.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SourcePlace {
+    /// PDF page.
+    pub page: u32,
+    /// PDF: text line on the page, counted from the top.
+    pub line: u32,
+    /// DOCX/HTML: the table, counted from the start of the document.
+    pub table: u32,
+    /// DOCX/HTML: the row of that table.
+    pub row: u32,
+    /// DOCX/HTML: the column of that table (of its grid).
+    pub column: u32,
+    /// DOCX/HTML: the paragraph outside tables, counted from the start.
+    pub paragraph: u32,
+}
+
+impl SourcePlace {
+    /// The place in words: 第3页第12行, 第2个表格第5行第4列, 第7段.
+    pub fn describe(&self) -> String {
+        let mut s = String::new();
+        if self.page > 0 {
+            s.push_str(&format!("第{}页", self.page));
+            if self.line > 0 {
+                s.push_str(&format!("第{}行", self.line));
+            }
+        }
+        if self.table > 0 {
+            s.push_str(&format!("第{}个表格", self.table));
+            if self.row > 0 {
+                s.push_str(&format!("第{}行", self.row));
+            }
+            if self.column > 0 {
+                s.push_str(&format!("第{}列", self.column));
+            }
+        } else if self.paragraph > 0 {
+            s.push_str(&format!("第{}段", self.paragraph));
+        }
+        s
+    }
 }
 
 impl Pos {
@@ -192,11 +249,26 @@ impl Pos {
             line,
             column,
             sheet: None,
+            source: None,
         }
     }
 
-    /// The cell as a spreadsheet names it (`表三!J12`), for a position in a workbook.
+    /// A place in a published report; `order` sorts places in document order.
+    pub fn source(order: usize, place: SourcePlace) -> Pos {
+        Pos {
+            line: order,
+            column: 0,
+            sheet: None,
+            source: Some(place),
+        }
+    }
+
+    /// The cell as a spreadsheet names it (`表三!J12`), for a position in a workbook;
+    /// for a published report, its place in words ([`SourcePlace::describe`]).
     pub fn cell(&self) -> Option<String> {
+        if let Some(place) = self.source {
+            return Some(place.describe());
+        }
         let sheet = self.sheet?;
         Some(format!("{sheet}!{}", cell_name(self.line, self.column)))
     }
@@ -228,7 +300,9 @@ pub struct Diagnostic {
     pub line: Option<usize>,
     /// Column in the file, when known.
     pub column: Option<usize>,
-    /// For a workbook: the sheet and cell, e.g. `表三!J12` (line and column are then empty).
+    /// For a workbook: the sheet and cell, e.g. `表三!J12`; for a published report read
+    /// back: its page and line, or table, row and column, e.g. `第4页第12行` (line
+    /// and column are then empty).
     pub cell: Option<String>,
     /// Where, for ordering diagnostics.
     #[serde(skip)]

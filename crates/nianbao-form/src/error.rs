@@ -7,6 +7,9 @@ use std::path::{Path, PathBuf};
 /// The report file types, as named in messages.
 pub const FILE_TYPES: &str = ".yaml、.yml、.json、.toml、.xlsx";
 
+/// The published report types, read when a reader is installed ([`crate::load::install_published_reader`]).
+pub const PUBLISHED_TYPES: &str = ".docx、.html、.htm、.pdf";
+
 /// A report file that could not be read at all (`check` exits with status 2 for
 /// it, rather than listing diagnostics). `Display` gives the Chinese message for
 /// the user, led by the file's path when it is known.
@@ -47,6 +50,14 @@ pub enum LoadError {
         size: u64,
         /// The limit, in bytes.
         limit: u64,
+    },
+    /// A published report (PDF, DOCX, HTML) that its reader could not read at all:
+    /// a scan, an encrypted PDF, a legacy .doc/.wps, a broken file, past a limit.
+    Published {
+        /// The file.
+        path: PathBuf,
+        /// What it is and what to do, in Chinese.
+        detail: String,
     },
     /// A workbook whose package goes past a limit (a zip bomb, a sheet that reaches a
     /// millionth row …): the message says which part and which limit.
@@ -94,7 +105,8 @@ impl LoadError {
         match self {
             LoadError::UnknownType { path }
             | LoadError::Io { path, .. }
-            | LoadError::TooLarge { path, .. } => Some(path),
+            | LoadError::TooLarge { path, .. }
+            | LoadError::Published { path, .. } => Some(path),
             LoadError::NotUtf8 { path, .. }
             | LoadError::NotWorkbook { path, .. }
             | LoadError::WorkbookLimit { path, .. } => path.as_deref(),
@@ -128,6 +140,7 @@ impl std::fmt::Display for LoadError {
                 human_size(*size),
                 human_size(*limit)
             ),
+            LoadError::Published { detail, .. } => f.write_str(detail),
             LoadError::WorkbookLimit { detail, .. } => write!(
                 f,
                 "工作簿超出可读取的范围（{detail}），已拒绝读取；请检查是否选错了文件，或用 nianbao new 重新生成工作簿后填写"

@@ -29,8 +29,34 @@ pub fn read_str(text: &str, format: Format) -> Decoded {
     }
 }
 
-/// Whether a file is a report by its extension (.yaml .yml .json .toml .xlsx), leaving
-/// out the lock files office programs keep beside an open workbook (`~$report.xlsx`).
+/// A reader of published reports (PDF, DOCX, HTML): `nianbao-import`, which depends
+/// on this crate and so cannot be called from it directly. The program installs it
+/// once at start ([`install_published_reader`]); every loader of this crate and of
+/// the others (check, render, audit, convert) then reads those files as well.
+pub struct PublishedReader {
+    /// Whether a file name is one it reads (`.docx`, `.html`, `.pdf` …).
+    pub reads: fn(&Path) -> bool,
+    /// Reads one; the error is the Chinese message for the user.
+    pub read: fn(&Path) -> Result<Decoded, String>,
+}
+
+static PUBLISHED: std::sync::OnceLock<PublishedReader> = std::sync::OnceLock::new();
+
+/// Installs the reader of published reports (once; later calls are ignored).
+pub fn install_published_reader(reader: PublishedReader) {
+    let _ = PUBLISHED.set(reader);
+}
+
+/// Whether a file is a published report that the installed reader reads.
+pub fn is_published(path: &Path) -> bool {
+    PUBLISHED.get().is_some_and(|r| (r.reads)(path))
+}
+
+/// Whether a file is a report data file by its extension (.yaml .yml .json .toml
+/// .xlsx), leaving out the lock files office programs keep beside an open workbook
+/// (`~$report.xlsx`). Published reports ([`is_published`]) are not data files: a
+/// folder searched for data (`render DIR`) does not take the PDF and DOCX that
+/// nianbao wrote beside them.
 pub fn is_report_file(path: &Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     !name.starts_with("~$") && (Format::from_path(path).is_some() || is_workbook(path))
@@ -50,6 +76,14 @@ pub fn is_workbook(path: &Path) -> bool {
 /// text that is not UTF-8, or not a workbook. Problems inside a readable file are
 /// diagnostics in the [`Decoded`] value instead.
 pub fn read_file(path: &Path) -> Result<Decoded, LoadError> {
+    if let Some(reader) = PUBLISHED.get()
+        && (reader.reads)(path)
+    {
+        return (reader.read)(path).map_err(|detail| LoadError::Published {
+            path: path.to_path_buf(),
+            detail,
+        });
+    }
     if is_workbook(path) {
         return xlsx::read_path(path);
     }

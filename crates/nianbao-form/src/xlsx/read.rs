@@ -18,6 +18,7 @@ fn pos(sheet: &'static str, row: u32, col: u32) -> Pos {
         line: row as usize + 1,
         column: col as usize + 1,
         sheet: Some(sheet),
+        source: None,
     }
 }
 
