@@ -194,6 +194,9 @@ enum Command {
         /// 应提交报告的单位名单（CSV 或 XLSX，表头含“机关名称”，可有“类型”：政府/部门）
         #[arg(long, value_name = "UNITS")]
         roster: Option<PathBuf>,
+        /// 下级单位报告所在的文件夹：核对 DIR 中每份报告的表格是否等于同年度下级单位报告之和（层级汇总一致性，按单元格给出警告）
+        #[arg(long, value_name = "CHILDREN_DIR")]
+        children: Option<PathBuf>,
         /// 问题清单工作簿（.xlsx）
         #[arg(short, long, value_name = "REPORT")]
         output: Option<PathBuf>,
@@ -380,14 +383,18 @@ fn main() -> ExitCode {
             dir,
             previous,
             roster,
+            children,
             output,
             force,
             repeated_text_threshold,
             format,
         } => run_audit(
-            &dir,
-            previous.as_deref(),
-            roster.as_deref(),
+            &AuditInputs {
+                dir: &dir,
+                previous: previous.as_deref(),
+                roster: roster.as_deref(),
+                children: children.as_deref(),
+            },
             output.as_deref(),
             force,
             &check::Options {
@@ -698,16 +705,22 @@ fn report_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
         .collect())
 }
 
+/// The folders and lists an audit reads.
+struct AuditInputs<'a> {
+    dir: &'a Path,
+    previous: Option<&'a Path>,
+    roster: Option<&'a Path>,
+    children: Option<&'a Path>,
+}
+
 fn run_audit(
-    dir: &Path,
-    previous: Option<&Path>,
-    roster: Option<&Path>,
+    inputs: &AuditInputs<'_>,
     output: Option<&Path>,
     force: bool,
     options: &check::Options,
     format: OutputFormat,
 ) -> ExitCode {
-    audit_or_error(dir, previous, roster, output, force, options, format).unwrap_or_else(|e| {
+    audit_or_error(inputs, output, force, options, format).unwrap_or_else(|e| {
         eprintln!("{e}");
         ExitCode::from(2)
     })
@@ -716,18 +729,27 @@ fn run_audit(
 /// `audit`, with what stops it before any report is read (a folder or roster that
 /// cannot be read, a findings file that cannot be written) as the error.
 fn audit_or_error(
-    dir: &Path,
-    previous: Option<&Path>,
-    roster: Option<&Path>,
+    inputs: &AuditInputs<'_>,
     output: Option<&Path>,
     force: bool,
     options: &check::Options,
     format: OutputFormat,
 ) -> Result<ExitCode, String> {
-    let files = report_files(dir)?;
-    let last = previous.map(report_files).transpose()?.unwrap_or_default();
-    let roster = roster.map(nianbao_form::audit::read_roster).transpose()?;
-    let audit = nianbao_form::audit::audit(&files, &last, roster.as_deref(), options);
+    let files = report_files(inputs.dir)?;
+    let last = inputs
+        .previous
+        .map(report_files)
+        .transpose()?
+        .unwrap_or_default();
+    let roster = inputs
+        .roster
+        .map(nianbao_form::audit::read_roster)
+        .transpose()?;
+    let children = inputs.children.map(report_files).transpose()?;
+    let mut audit = nianbao_form::audit::audit(&files, &last, roster.as_deref(), options);
+    if let Some(children) = children {
+        nianbao_form::audit::check_children(&mut audit, &files, &children);
+    }
     if let Some(path) = output {
         let bytes = nianbao_form::audit::to_workbook(&audit)
             .map_err(|e| format!("{}：{e}", path.display()))?;

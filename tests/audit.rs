@@ -226,3 +226,128 @@ fn the_tables_of_a_region_add_up_into_one_report_that_checks() {
     assert!(stderr(&o).contains("c.yaml：2022 年度"), "{}", stderr(&o));
     assert!(!out2.exists());
 }
+
+/// A region whose units sent published files: a PDF and an HTML page are audited as
+/// data files are; a PDF beside its own data file is the rendering, not a second
+/// report; a scanned PDF is that unit's unreadable file.
+#[test]
+fn published_reports_are_audited_beside_data_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = root().join("../shared/published");
+    std::fs::copy(
+        shared.join("huaian-city-2024.pdf"),
+        dir.path().join("huaian.pdf"),
+    )
+    .unwrap();
+    std::fs::copy(
+        shared.join("pingtan-zone-2025.html"),
+        dir.path().join("pingtan.html"),
+    )
+    .unwrap();
+    std::fs::copy(example("qinghe-2023.yaml"), dir.path().join("qinghe.yaml")).unwrap();
+    let o = run(&[
+        "render",
+        dir.path().join("qinghe.yaml").to_str().unwrap(),
+        "--to",
+        "pdf",
+        "--no-system-fonts",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(dir.path().join("qinghe.pdf").exists());
+    std::fs::write(dir.path().join("scan.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    let o = run(&["audit", dir.path().to_str().unwrap(), "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let units = json["units"].as_array().unwrap();
+    let status = |organ: &str| {
+        units
+            .iter()
+            .find(|u| u["organ"].as_str().unwrap().contains(organ))
+            .unwrap_or_else(|| panic!("{organ}: {units:#?}"))["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(units.len(), 4, "{units:#?}");
+    assert_ne!(status("淮安市人民政府"), "无法读取");
+    assert_ne!(status("平潭综合实验区"), "无法读取");
+    assert_ne!(status("青禾市市场监督管理局"), "无法读取");
+    assert_eq!(status("scan"), "无法读取");
+    assert!(
+        !units
+            .iter()
+            .any(|u| u["file"].as_str().unwrap().ends_with("qinghe.pdf"))
+    );
+    // The findings point into the published file: page and line of the PDF.
+    let findings = json["findings"].as_array().unwrap();
+    assert!(
+        findings
+            .iter()
+            .filter(|f| f["file"].as_str().unwrap().ends_with("huaian.pdf"))
+            .all(|f| f["cell"].is_null() || f["cell"].as_str().unwrap().starts_with('第')),
+        "{findings:#?}"
+    );
+}
+
+/// 层级汇总一致性: the parent's tables against the sum of its children's, cell by cell.
+#[test]
+fn a_parent_report_is_checked_against_the_sum_of_its_children() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units");
+    let parent = dir.path().join("city");
+    let base = std::fs::read_to_string(example("qinghe-2023.yaml")).unwrap();
+    write(&units.join("a.yaml"), &base);
+    write(
+        &units.join("b.yaml"),
+        &base.replace("organ: 青禾市市场监督管理局", "organ: 青禾市教育局"),
+    );
+    // The city's own report: the children's sum, but for one number.
+    let summed = dir.path().join("sum.yaml");
+    let o = run(&[
+        "sum",
+        units.to_str().unwrap(),
+        "-o",
+        summed.to_str().unwrap(),
+        "--organ",
+        "青禾市人民政府",
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&summed).unwrap();
+    let licensing = nianbao_form::load::read_file(&summed)
+        .unwrap()
+        .report
+        .unwrap()
+        .int("active_disclosure.licensing")
+        .unwrap();
+    write(
+        &parent.join("city.yaml"),
+        &text.replace(
+            &format!("licensing: {licensing}"),
+            &format!("licensing: {}", licensing + 5),
+        ),
+    );
+    let o = run(&[
+        "audit",
+        parent.to_str().unwrap(),
+        "--children",
+        units.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let found: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "hierarchy-sum")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0]["path"], "active_disclosure.licensing");
+    assert_eq!(found[0]["expected"], licensing.to_string());
+    assert_eq!(found[0]["found"], (licensing + 5).to_string());
+    assert!(
+        found[0]["message"].as_str().unwrap().contains("行政许可"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(json["units"][0]["status"], "有警告");
+}

@@ -612,6 +612,171 @@ pub fn sum(
     Ok(out)
 }
 
+/// A money amount without trailing zeros after the point (`96171.60` → `96171.6`).
+fn money_key(m: &str) -> String {
+    match m.split_once('.') {
+        Some((i, f)) => {
+            let f = f.trim_end_matches('0');
+            if f.is_empty() {
+                i.to_string()
+            } else {
+                format!("{i}.{f}")
+            }
+        }
+        None => m.to_string(),
+    }
+}
+
+/// 层级汇总一致性: each report in `parents` (files already audited) compared, cell by
+/// cell, with the sum of the `children` reports of its year and edition (those that
+/// check without errors). Every cell that differs is a `hierarchy-sum` warning on the
+/// parent's unit, at the parent's cell, with the children's sum as the expected value.
+/// Children that cannot be read or have errors are named in one warning, since the sum
+/// leaves them out.
+pub fn check_children(audit: &mut Audit, parents: &[PathBuf], children: &[PathBuf]) {
+    let mut kids: Vec<(String, Report)> = Vec::new();
+    let mut left_out: Vec<String> = Vec::new();
+    for c in children {
+        match load::read_file(c).map(|d| check::check(d, None)) {
+            Ok(Ok(checked)) if !checked.diagnostics.iter().any(Diagnostic::is_error) => {
+                kids.push((c.display().to_string(), checked.report));
+            }
+            _ => left_out.push(c.display().to_string()),
+        }
+    }
+    for parent in parents {
+        let file = parent.display().to_string();
+        let Some(unit) = audit.units.iter().position(|u| u.file == file) else {
+            continue;
+        };
+        let Ok(decoded) = load::read_file(parent) else {
+            continue;
+        };
+        let positions = decoded.positions.clone();
+        let Some(report) = decoded.report else {
+            continue;
+        };
+        let same: Vec<(String, Report)> = kids
+            .iter()
+            .filter(|(_, r)| r.year == report.year && r.edition == report.edition)
+            .cloned()
+            .collect();
+        let mut diags = Vec::new();
+        if same.is_empty() {
+            diags.push(Diagnostic::warning(
+                Rule::HierarchySum,
+                "",
+                format!(
+                    "下级单位中没有 {} 年度、{} 版表格的报告，未核对层级汇总一致性",
+                    report.year,
+                    report.edition.as_str()
+                ),
+            ));
+        } else if let Ok(total) = sum(&same, &report.organ, Some(report.year)) {
+            for t in crate::tables::tables(report.edition) {
+                for f in t.fields() {
+                    use crate::model::Values;
+                    let mine = report.values.get(f.path);
+                    let theirs = total.values.get(f.path);
+                    let pairs: Vec<(String, Option<usize>, String, String)> = match (mine, theirs) {
+                        (
+                            Some(Values::Row { values: a, .. }),
+                            Some(Values::Row { values: b, .. }),
+                        ) => a
+                            .iter()
+                            .zip(b)
+                            .enumerate()
+                            .map(|(i, (x, y))| {
+                                (
+                                    format!("{}[{i}]", f.path),
+                                    Some(i),
+                                    x.to_string(),
+                                    y.to_string(),
+                                )
+                            })
+                            .collect(),
+                        (None, Some(Values::Row { values: b, .. })) => b
+                            .iter()
+                            .enumerate()
+                            .map(|(i, y)| {
+                                (
+                                    format!("{}[{i}]", f.path),
+                                    Some(i),
+                                    "0".to_string(),
+                                    y.to_string(),
+                                )
+                            })
+                            .collect(),
+                        (Some(Values::Int(x)), Some(Values::Int(y))) => {
+                            vec![(f.path.to_string(), None, x.to_string(), y.to_string())]
+                        }
+                        (Some(Values::Money(x)), Some(Values::Money(y))) => {
+                            vec![(f.path.to_string(), None, money_key(x), money_key(y))]
+                        }
+                        _ => Vec::new(),
+                    };
+                    for (path, index, found, expected) in pairs {
+                        if found == expected {
+                            continue;
+                        }
+                        let (row, col) = t.cell_words(f.path, index);
+                        let place = match (row, col.is_empty()) {
+                            (Some(r), false) => format!("表{} “{r}” 行 “{col}” 列", t.number),
+                            (Some(r), true) => format!("表{} “{r}” 行", t.number),
+                            (None, _) => format!("表{} “{col}” 列", t.number),
+                        };
+                        diags.push(
+                            Diagnostic::warning(
+                                Rule::HierarchySum,
+                                path.clone(),
+                                format!(
+                                    "{place}：下级单位 {} 份报告合计 {expected}，本级报告为 {found}",
+                                    same.len()
+                                ),
+                            )
+                            .cell(place, &expected, &found)
+                            .at(positions.get(&path).or_else(|| positions.nearest(&path))),
+                        );
+                    }
+                }
+            }
+        }
+        if !left_out.is_empty() {
+            diags.push(Diagnostic::warning(
+                Rule::HierarchySum,
+                "",
+                format!(
+                    "以下下级单位的报告无法读取或有错误，未计入层级汇总：{}",
+                    left_out.join("、")
+                ),
+            ));
+        }
+        let u = &mut audit.units[unit];
+        for d in &diags {
+            u.warnings += 1;
+            *u.by_rule.entry(d.rule.id()).or_insert(0) += 1;
+        }
+        if u.status == Status::Passed && !diags.is_empty() {
+            u.status = Status::Warnings;
+        }
+        let organ = u.organ.clone();
+        let at = audit
+            .findings
+            .iter()
+            .rposition(|f| f.organ == organ)
+            .map_or(audit.findings.len(), |i| i + 1);
+        for (k, d) in diags.into_iter().enumerate() {
+            audit.findings.insert(
+                at + k,
+                Finding {
+                    organ: organ.clone(),
+                    diagnostic: d.in_file(&file),
+                },
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::add_money;

@@ -77,6 +77,9 @@ rules! {
     RequiredContent = "required-content",
     /// Published after the deadline (31 January, people's governments 31 March).
     Late = "late",
+    /// 层级汇总一致性: a parent report's table cell that differs from the sum of its
+    /// children's (`audit --children`).
+    HierarchySum = "hierarchy-sum",
     /// Two reports of one organ in an audited folder.
     DuplicateOrgan = "duplicate-organ",
     /// A table given but left empty, or all three tables zero while the prose

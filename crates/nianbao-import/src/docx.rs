@@ -11,7 +11,7 @@ use xlsx_xml::events::{BytesStart, Event};
 
 use crate::error::ImportError;
 use crate::limits;
-use crate::source::{Block, Kind, PageMeta, Para, Piece, Row, Source, Table, plain};
+use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Piece, Row, Source, Table, plain};
 
 /// The bytes of `word/document.xml`, decompressed within the limit.
 fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, ImportError> {
@@ -111,7 +111,7 @@ pub fn read(bytes: &[u8]) -> Result<Source, ImportError> {
                 }
                 match e.local_name().as_ref() {
                     // Deleted text, field codes and the fallback copy of drawings.
-                    "delText" | "instrText" | "Fallback" => skip_depth = Some(depth),
+                    "delText" | "instrText" | "Fallback" | "moveFrom" => skip_depth = Some(depth),
                     "t" => in_text = true,
                     "tbl" => {
                         if tables.is_empty() {
@@ -166,6 +166,7 @@ pub fn read(bytes: &[u8]) -> Result<Source, ImportError> {
                         }
                     }
                     "tab" | "br" | "cr" => push_text(&mut tables, &mut para, " "),
+                    "noBreakHyphen" => push_text(&mut tables, &mut para, "-"),
                     _ => {}
                 }
             }
@@ -187,7 +188,7 @@ pub fn read(bytes: &[u8]) -> Result<Source, ImportError> {
                         .or_else(|| n.strip_prefix('#').and_then(|d| d.parse().ok()))
                         .and_then(char::from_u32),
                 };
-                if let Some(c) = ch {
+                if let Some(c) = ch.filter(|c| !c.is_control() || c.is_whitespace()) {
                     push_text(&mut tables, &mut para, &c.to_string());
                 }
             }
@@ -256,7 +257,7 @@ fn push_text(tables: &mut [TableBuf], para: &mut String, text: &str) {
             para.push_str(text);
         }
     } else if let Some(c) = current_cell(tables)
-        && c.text.len() < 1_000_000
+        && c.text.chars().count() < limits::MAX_CELL_CHARS
     {
         c.text.push_str(text);
     }
@@ -276,7 +277,7 @@ fn flush_para(para: &mut String, blocks: &mut Vec<Block>, number: &mut u32, orde
             paragraph: *number,
             ..SourcePlace::default()
         },
-        order: *order * 1000,
+        order: *order * ORDER_STRIDE,
     }));
 }
 
@@ -291,7 +292,7 @@ fn grid(t: TableBuf, number: u32, order: &mut usize) -> Result<Table, ImportErro
         )));
     }
     *order += 1;
-    let base = *order * 1000;
+    let base = *order * ORDER_STRIDE;
     let mut table = Table {
         grid: true,
         ..Table::default()
@@ -317,11 +318,14 @@ fn grid(t: TableBuf, number: u32, order: &mut usize) -> Result<Table, ImportErro
                 Some(false) => (merge_text[col].clone().unwrap_or_default(), true),
                 Some(true) => {
                     let text = plain(&cell.text);
-                    merge_text[col] = Some(text.clone());
+                    // A merged label is copied into the rows it covers: a label's
+                    // length at most.
+                    merge_text[col] = Some(text.chars().take(200).collect());
+                    merge_text[col + 1..col + span].fill(None);
                     (text, false)
                 }
                 None => {
-                    merge_text[col] = None;
+                    merge_text[col..col + span].fill(None);
                     (plain(&cell.text), false)
                 }
             };

@@ -11,7 +11,7 @@ use scraper::{ElementRef, Html, Node};
 
 use crate::error::ImportError;
 use crate::limits;
-use crate::source::{Block, Kind, PageMeta, Para, Piece, Row, Source, Table, plain};
+use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Piece, Row, Source, Table, plain};
 use crate::structure::heading_section;
 
 /// Decodes the bytes of a page: a byte-order mark, then a `charset` declared in the
@@ -33,6 +33,8 @@ pub fn decode(bytes: &[u8]) -> String {
         Some(e) if e == encoding_rs::UTF_8 && std::str::from_utf8(bytes).is_err() => {
             encoding_rs::GB18030
         }
+        // A page whose ASCII declaration we could read is not UTF-16.
+        Some(e) if e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE => encoding_rs::UTF_8,
         Some(e) => e,
         None if std::str::from_utf8(bytes).is_ok() => encoding_rs::UTF_8,
         None => encoding_rs::GB18030,
@@ -89,7 +91,8 @@ fn is_layout_table(table: ElementRef<'_>) -> bool {
     nested
         || table.descendants().any(|n| {
             (is_element(n, "td") || is_element(n, "th"))
-                && ElementRef::wrap(n).is_some_and(|e| e.text().map(str::len).sum::<usize>() > 600)
+                && ElementRef::wrap(n)
+                    .is_some_and(|e| e.text().flat_map(str::chars).take(1_001).count() > 1_000)
         })
 }
 
@@ -116,7 +119,7 @@ impl Walker {
                 paragraph: self.paragraph_no,
                 ..SourcePlace::default()
             },
-            order: self.order * 1000,
+            order: self.order * ORDER_STRIDE,
         }));
     }
 
@@ -159,7 +162,7 @@ impl Walker {
                                 self.flush();
                                 self.table_no += 1;
                                 self.order += 1;
-                                let t = table(el, self.table_no, self.order * 1000);
+                                let t = table(el, self.table_no, self.order * ORDER_STRIDE);
                                 self.blocks.push(Block::Table(t));
                                 continue;
                             }
@@ -186,6 +189,9 @@ impl Walker {
 fn cell_text(cell: ElementRef<'_>) -> String {
     let mut s = String::new();
     for n in cell.descendants() {
+        if s.len() > limits::MAX_CELL_CHARS * 4 {
+            break;
+        }
         match n.value() {
             Node::Text(t) => s.push_str(t),
             Node::Element(e) if e.name() == "br" || e.name() == "p" || e.name() == "div" => {
@@ -257,14 +263,24 @@ fn table(el: ElementRef<'_>, number: u32, base: usize) -> Table {
                 col += width;
                 continue;
             }
-            let Some(cell) = cells.next() else { break };
+            let Some(cell) = cells.next() else {
+                // A short row: the spans from above further right still cover it.
+                match (col..carried.len()).find(|&c| carried[c].is_some()) {
+                    Some(next) => {
+                        col = next;
+                        continue;
+                    }
+                    None => break,
+                }
+            };
             let (cs, rs) = (span(cell, "colspan"), span(cell, "rowspan"));
             let text = cell_text(cell);
             if carried.len() < col + cs {
                 carried.resize(col + cs, None);
             }
             if rs > 1 {
-                carried[col] = Some((text.clone(), rs - 1, cs));
+                // Copied into the rows it covers: a label's length at most.
+                carried[col] = Some((text.chars().take(200).collect(), rs - 1, cs));
             }
             row.pieces.push(Piece {
                 text,
@@ -342,7 +358,23 @@ fn article(doc: &Html) -> NodeId {
         ) {
             continue;
         }
-        let text = plain(&el.text().collect::<String>());
+        // A heading is short: at most 60 characters are gathered, from at most 64
+        // nodes below it (a page nested a million deep costs no more).
+        if !node.children().any(|c| c.value().is_text()) {
+            continue;
+        }
+        let mut gathered = String::new();
+        for t in node
+            .descendants()
+            .take(64)
+            .filter_map(|n| n.value().as_text().map(|t| &**t))
+        {
+            gathered.push_str(t);
+            if gathered.chars().count() > 60 {
+                break;
+            }
+        }
+        let text = plain(&gathered);
         if text.chars().count() > 40 || heading_section(&text).is_none() {
             continue;
         }

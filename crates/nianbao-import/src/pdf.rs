@@ -8,7 +8,7 @@ use hayro_interpret::font::Glyph;
 use hayro_interpret::hayro_syntax::{LoadPdfError, Pdf};
 use hayro_interpret::{
     BlendMode, ClipPath, Context, Device, GlyphDrawMode, Image, InterpreterCache,
-    InterpreterSettings, Paint, PathDrawMode, SoftMask, interpret_page,
+    InterpreterSettings, Paint, PathDrawMode, SoftMask, TransformExt, interpret_page,
 };
 use kurbo::{Affine, BezPath, Point, Rect, Shape};
 use nianbao_form::diag::SourcePlace;
@@ -29,8 +29,9 @@ struct Glyf {
     size: f64,
 }
 
+/// The page is interpreted with its initial transform (rotation, crop box, y down),
+/// so positions are in pt from the top left of the page as displayed.
 struct Collector {
-    height: f64,
     glyphs: Vec<Glyf>,
     unmapped: usize,
     /// Horizontal rules: y from the top of the page, in pt.
@@ -41,13 +42,13 @@ impl Device<'_> for Collector {
     fn set_soft_mask(&mut self, _: Option<SoftMask<'_>>) {}
     fn set_blend_mode(&mut self, _: BlendMode) {}
     fn draw_path(&mut self, path: &BezPath, transform: Affine, _: &Paint<'_>, _: &PathDrawMode) {
-        if self.rules.len() >= limits::MAX_PDF_GLYPHS {
+        if self.rules.len() >= limits::MAX_PDF_RULES {
             return;
         }
         // A table border: a line or a thin rectangle, wider than tall.
         let bbox = (transform * path.clone()).bounding_box();
         if bbox.height() <= 2.0 && bbox.width() >= 8.0 {
-            self.rules.push(self.height - (bbox.y0 + bbox.y1) / 2.0);
+            self.rules.push((bbox.y0 + bbox.y1) / 2.0);
         }
     }
     fn push_clip_path(&mut self, _: &ClipPath) {}
@@ -95,7 +96,7 @@ impl Device<'_> for Collector {
             text,
             x0,
             x1,
-            y: self.height - origin.y,
+            y: origin.y,
             size: if size > 0.1 { size } else { 10.0 },
         });
     }
@@ -132,6 +133,13 @@ impl Line {
 /// for one that cannot be parsed, [`ImportError::NoText`] for a scan (no text layer),
 /// [`ImportError::TooLarge`] past [`limits::MAX_PDF_PAGES`].
 pub fn read(bytes: Vec<u8>) -> Result<Source, ImportError> {
+    // hayro is maintained and fuzzed, but a server reads untrusted PDFs: a panic in the
+    // interpreter is this file's error, not the process's end.
+    std::panic::catch_unwind(move || read_unguarded(bytes))
+        .unwrap_or_else(|_| Err(ImportError::Malformed("PDF 解释器无法处理此文件".into())))
+}
+
+fn read_unguarded(bytes: Vec<u8>) -> Result<Source, ImportError> {
     let pdf = Pdf::new(bytes).map_err(|e| match e {
         LoadPdfError::Decryption(_) => ImportError::Encrypted,
         LoadPdfError::Invalid => ImportError::Malformed("文件结构无法解析".into()),
@@ -151,16 +159,14 @@ pub fn read(bytes: Vec<u8>) -> Result<Source, ImportError> {
     let mut unmapped = 0;
     let mut glyph_count = 0;
     for (i, page) in pages.iter().enumerate() {
-        let (_, height) = page.render_dimensions();
         let mut context = Context::new(
-            Affine::IDENTITY,
+            page.initial_transform(true).to_kurbo(),
             Rect::new(0.0, 0.0, 1.0, 1.0),
             &cache,
             pdf.xref(),
             settings.clone(),
         );
         let mut collector = Collector {
-            height: f64::from(height),
             glyphs: Vec::new(),
             unmapped: 0,
             rules: Vec::new(),
@@ -271,10 +277,16 @@ fn page_lines(mut glyphs: Vec<Glyf>, page: u32) -> Vec<Line> {
             page,
             number: 0,
         };
-        if page_number.is_match(&line.text()) {
-            continue;
-        }
         out.push(line);
+    }
+    // Page numbers (-1-, — 2 —, 第3页) are the first or last line of a page; a lone
+    // number inside a table is a value.
+    let is_page_number = |l: &Line| page_number.is_match(&l.text());
+    if out.last().is_some_and(is_page_number) {
+        out.pop();
+    }
+    if out.first().is_some_and(is_page_number) {
+        out.remove(0);
     }
     for (i, line) in out.iter_mut().enumerate() {
         line.number = i as u32 + 1;
@@ -369,7 +381,9 @@ fn blocks(lines: Vec<Line>, rules: &[(u32, f64)]) -> Vec<Block> {
             if !matches!(out.last(), Some(Block::Table(_))) {
                 out.push(Block::Table(Table::default()));
             }
-            if let Some(Block::Table(t)) = out.last_mut() {
+            if let Some(Block::Table(t)) = out.last_mut()
+                && t.rows.len() < limits::MAX_TABLE_ROWS
+            {
                 t.rows.push(Row {
                     spread: vec![false; line.pieces.len()],
                     pieces: line.pieces,
@@ -404,7 +418,7 @@ fn blocks(lines: Vec<Line>, rules: &[(u32, f64)]) -> Vec<Block> {
     out.retain(|b| !matches!(b, Block::Table(t) if t.rows.is_empty()));
     for b in &mut out {
         if let Block::Table(t) = b {
-            let pages: Vec<u32> = t.rows.iter().map(|r| r.page).collect();
+            let pages: std::collections::BTreeSet<u32> = t.rows.iter().map(|r| r.page).collect();
             t.rules = rules
                 .iter()
                 .copied()

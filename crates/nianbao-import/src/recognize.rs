@@ -176,7 +176,7 @@ fn table_score(spec: &TableSpec, text: &[char]) -> f64 {
         .map(|w| {
             if contains(text, w) {
                 1.0
-            } else if coverage(w, text) >= 0.85 && w.len() >= 5 {
+            } else if w.len() >= 5 && coverage(w, text) >= 0.85 {
                 0.7
             } else {
                 0.0
@@ -188,10 +188,11 @@ fn table_score(spec: &TableSpec, text: &[char]) -> f64 {
 
 fn table_text(t: &Table) -> Vec<char> {
     let mut s = String::new();
+    // The form's labels are about 1,500 characters; a table's first 20,000 tell.
     s.push_str(&t.caption);
     for r in &t.rows {
         for (p, spread) in r.pieces.iter().zip(&r.spread) {
-            if !spread {
+            if !spread && s.len() < 60_000 {
                 s.push_str(&p.text);
                 s.push('|');
             }
@@ -207,10 +208,12 @@ fn numberish(text: &str) -> bool {
     if t.is_empty() || is_placeholder(t) {
         return true;
     }
-    t.chars()
+    let unsigned = t.strip_prefix(['-', '－']).unwrap_or(t);
+    unsigned
+        .chars()
         .next()
         .is_some_and(|c| c.is_ascii_digit() || ('０'..='９').contains(&c))
-        && !looks_like_numbered_label(t)
+        && !looks_like_numbered_label(unsigned)
 }
 
 /// 1.属于国家秘密 — a numbered label, not a number.
@@ -294,8 +297,14 @@ fn row_score(form: &FormRow, row: &Split) -> f64 {
             s += 0.02;
         }
     }
-    // Too many numbers for the form's row (or none): unlikely.
-    if row.numbers.is_empty() || row.numbers.len() > form.cells.len() + 1 {
+    // Too many numbers for the form's row (or none): unlikely. Empty cells do not
+    // count (a value spread over three unmerged cells).
+    let filled = row
+        .numbers
+        .iter()
+        .filter(|p| !p.text.trim().is_empty())
+        .count();
+    if filled == 0 || filled > form.cells.len() + 1 {
         s -= 0.5;
     }
     s
@@ -372,6 +381,13 @@ fn read_number(text: &str) -> (Written, Option<String>) {
     let compact: String = t.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.chars().all(|c| c.is_ascii_digit()) {
         return (Written::Int(compact), None);
+    }
+    // A signed count (2019 本年增/减): -3, －3.
+    if let Some(digits) = compact.strip_prefix(['-', '－'])
+        && !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+    {
+        return (Written::Int(format!("-{digits}")), None);
     }
     let decimal = |s: &str| {
         let mut parts = s.split('.');
@@ -473,25 +489,15 @@ fn attach_labels(table: &Table) -> Vec<Split> {
         }
         // Between the same two horizontal rules as the numbers (the same table row),
         // else the nearest line with numbers on the page.
-        let rules: Vec<f64> = table
+        let mut rules: Vec<f64> = table
             .rules
             .iter()
             .filter(|(p, _)| *p == row.page)
             .map(|r| r.1)
             .collect();
-        let band = |y: f64| {
-            let above = rules
-                .iter()
-                .copied()
-                .filter(|r| *r < y)
-                .fold(f64::MIN, f64::max);
-            let below = rules
-                .iter()
-                .copied()
-                .filter(|r| *r > y)
-                .fold(f64::MAX, f64::min);
-            (above, below)
-        };
+        rules.sort_by(f64::total_cmp);
+        // The band between two rules: the index of the first rule below y.
+        let band = |y: f64| rules.partition_point(|r| *r < y);
         let nearest = if rules.len() >= 2 {
             let mine = band(row.y - 2.0);
             with_numbers
@@ -547,7 +553,7 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
     // A split table's later parts (no header) score low: they take the class of the
     // table before them when their rows read as that table's.
     for i in 1..classes.len() {
-        if classes[i].is_none() {
+        if classes[i].is_none() && !source_tables[i].rows.is_empty() {
             classes[i] = classes[i - 1];
         }
     }
@@ -587,7 +593,11 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                 rows.push((s, t.grid));
             }
         }
-        let splits: Vec<Split> = rows.into_iter().map(|(s, _)| s).collect();
+        let splits: Vec<Split> = rows
+            .into_iter()
+            .map(|(s, _)| s)
+            .take(crate::limits::MAX_TABLE_ROWS)
+            .collect();
         let matched = align(&form, &splits);
         // Column positions per row width, from the rows of this table.
         let all: Vec<&Split> = splits.iter().collect();
@@ -616,6 +626,19 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                 continue;
             };
             let row = &splits[j];
+            // More cells than the form's row: empty ones left of the numbers (a blank
+            // label cell) are not numbers.
+            let k = f.cells.len();
+            let mut numbers: Vec<Piece> = row.numbers.clone();
+            while numbers.len() > k && numbers.first().is_some_and(|p| p.text.trim().is_empty()) {
+                numbers.remove(0);
+            }
+            let row = &Split {
+                label: row.label.clone(),
+                label_text: row.label_text.clone(),
+                numbers,
+                order: row.order,
+            };
             let first_place = row.numbers.first().map(|p| p.place).unwrap_or_default();
             if !f.leaf.is_empty() && coverage(&normalise(f.leaf), &row.label) < 0.999 {
                 let found: String = row.label_text.chars().take(40).collect();
@@ -629,7 +652,6 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                     ),
                 ));
             }
-            let k = f.cells.len();
             let same_width: Vec<&Split> = all
                 .iter()
                 .copied()
@@ -685,10 +707,10 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                 if *done {
                     continue;
                 }
-                let (path, index, _) = f.cells[c];
+                let (path, index, kind) = f.cells[c];
                 let (row_label, col_label) = spec.cell_words(path, index);
                 // A row's 总计 may be left out: the data computes it.
-                if index.is_some() && index == Some(k - 1) && spec.id != TableId::ActiveDisclosure {
+                if kind == tables::Kind::Total {
                     continue;
                 }
                 out.diags.push(

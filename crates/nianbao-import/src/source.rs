@@ -36,6 +36,10 @@ impl Kind {
     }
 }
 
+/// The `order` of consecutive blocks of a DOCX/HTML document are this far apart; the
+/// rows of a table take the orders between ([`crate::limits::MAX_TABLE_ROWS`] fit).
+pub const ORDER_STRIDE: usize = 10_000;
+
 /// A run of text with its horizontal extent: a table cell of a DOCX/HTML table
 /// (x in grid columns: `x0` = the first column, `x1` = one past the last), or a
 /// group of glyphs of a PDF line with no wide gap inside (x in pt from the left

@@ -157,13 +157,14 @@ fn item_start(text: &str) -> Option<&str> {
     Some(rest[close..].trim_start_matches(['）', ')']))
 }
 
-/// 1. 2、 3． …: a numbered sub-item and the rest.
-fn sub_item_start(text: &str) -> Option<&str> {
-    let digits = text.chars().take_while(|c| c.is_ascii_digit()).count();
+/// 1. 2、 3． …: a numbered sub-item's number and the rest.
+fn sub_item_start(text: &str) -> Option<(usize, &str)> {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 || digits > 2 {
         return None;
     }
-    text[digits..].strip_prefix(['.', '．', '、'])
+    let number = text[..digits].parse().ok()?;
+    Some((number, text[digits..].strip_prefix(['.', '．', '、'])?))
 }
 
 /// Splits the run-in title from an item's paragraph: （一）主动公开情况。2024年… →
@@ -207,10 +208,8 @@ fn section_blocks(paras: &[Para]) -> Vec<(ProseBlock, Para)> {
         }
         match out.last_mut() {
             Some((ProseBlock::Item { text, items, .. }, _)) => {
-                if let Some(rest) = sub_item_start(&p.text)
-                    && (items.len() + 1).to_string()
-                        == p.text[..p.text.len() - rest.len() - 1]
-                            .trim_end_matches(['.', '．', '、'])
+                if let Some((number, rest)) = sub_item_start(&p.text)
+                    && number == items.len() + 1
                 {
                     items.push(rest.to_string());
                 } else if let Some(last) = items.last_mut() {
@@ -332,6 +331,29 @@ mod tests {
         let d = parse_date("二〇二五年一月二十一日").unwrap();
         assert_eq!((d.year, d.month, d.day), (2025, 1, 21));
         assert!(parse_date("2025年2月30日").is_none());
+    }
+
+    #[test]
+    fn numbered_sub_items_follow_their_item() {
+        let para = |text: &str| Para {
+            text: text.into(),
+            place: Default::default(),
+            order: 0,
+        };
+        let blocks = section_blocks(&[
+            para("（一）标题。正文"),
+            para("1、第一项"),
+            para("2．第二项"),
+            para("4.不是第三项"),
+        ]);
+        let ProseBlock::Item { items, text, .. } = &blocks[0].0 else {
+            panic!("an item")
+        };
+        assert_eq!(
+            items,
+            &["第一项".to_string(), "第二项\n\n4.不是第三项".to_string()]
+        );
+        assert_eq!(text, "正文");
     }
 
     #[test]
