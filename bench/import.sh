@@ -15,7 +15,7 @@ cargo build --release --quiet
 bin="$CARGO_TARGET_DIR/release/nianbao"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pub=../shared/published
+pub=tests/cases/published
 cp "$pub/huaian-city-2024.pdf" "$work/pdf-6.pdf"
 qpdf --empty --pages "$pub/huaian-city-2024.pdf" "$pub/huaian-city-2024.pdf" -- "$work/pdf-12.pdf"
 set --

@@ -233,7 +233,7 @@ fn the_tables_of_a_region_add_up_into_one_report_that_checks() {
 #[test]
 fn published_reports_are_audited_beside_data_files() {
     let dir = tempfile::tempdir().unwrap();
-    let shared = root().join("../shared/published");
+    let shared = root().join("tests/cases/published");
     std::fs::copy(
         shared.join("huaian-city-2024.pdf"),
         dir.path().join("huaian.pdf"),

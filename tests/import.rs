@@ -17,7 +17,7 @@ use nianbao_form::write::with_totals;
 use nianbao_render::document::{self, DocBlock};
 
 fn published(name: &str) -> PathBuf {
-    root().join("../shared/published").join(name)
+    root().join("tests/cases/published").join(name)
 }
 
 fn import(path: &Path) -> Decoded {

@@ -8,7 +8,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 
 fn published(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/published")
+        .join("../../tests/cases/published")
         .join(name)
 }
 
