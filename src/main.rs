@@ -746,7 +746,32 @@ fn audit_or_error(
         .map(nianbao_form::audit::read_roster)
         .transpose()?;
     let children = inputs.children.map(report_files).transpose()?;
-    let mut audit = nianbao_form::audit::audit(&files, &last, roster.as_deref(), options);
+    // A progress bar on a terminal (a region of PDFs takes a while); none in a pipe.
+    let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} 份  剩余 {eta}  {wide_msg}",
+            )
+            .expect("valid template"),
+        );
+        bar
+    });
+    let mut audit = nianbao_form::audit::audit_with_progress(
+        &files,
+        &last,
+        roster.as_deref(),
+        options,
+        &mut |done, path| {
+            if let Some(bar) = &bar {
+                bar.set_position(done as u64);
+                bar.set_message(display(path));
+            }
+        },
+    );
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
     if let Some(children) = children {
         nianbao_form::audit::check_children(&mut audit, &files, &children);
     }

@@ -351,3 +351,32 @@ fn a_parent_report_is_checked_against_the_sum_of_its_children() {
     );
     assert_eq!(json["units"][0]["status"], "有警告");
 }
+
+/// A long audit on a terminal shows a progress bar (on standard error); in a pipe none.
+#[test]
+fn an_audit_on_a_terminal_shows_its_progress() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("script (util-linux) not installed: skipped");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    assert_eq!(code(&run(&["synth", "6", input.to_str().unwrap()])), 0);
+    let command = format!(
+        "{} audit {}",
+        env!("CARGO_BIN_EXE_nianbao"),
+        input.display()
+    );
+    let o = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .output()
+        .unwrap();
+    let shown = stdout(&o);
+    assert!(shown.contains("/6 份"), "{shown}");
+    let piped = run(&["audit", input.to_str().unwrap()]);
+    assert!(!stderr(&piped).contains("/6 份"), "{}", stderr(&piped));
+}

@@ -235,6 +235,18 @@ pub fn audit(
     roster: Option<&[RosterEntry]>,
     options: &Options,
 ) -> Audit {
+    audit_with_progress(files, previous, roster, options, &mut |_, _| {})
+}
+
+/// [`audit`], calling `progress(done, file)` after each file of `files` (for a
+/// progress bar: `done` of `files.len()`).
+pub fn audit_with_progress(
+    files: &[PathBuf],
+    previous: &[PathBuf],
+    roster: Option<&[RosterEntry]>,
+    options: &Options,
+    progress: &mut dyn FnMut(usize, &Path),
+) -> Audit {
     // Last year's reports by organ; two of one name are ambiguous.
     let mut last: HashMap<String, Vec<Report>> = HashMap::new();
     for p in previous {
@@ -253,7 +265,8 @@ pub fn audit(
     };
     let mut out = Audit::default();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for path in files {
+    for (done, path) in files.iter().enumerate() {
+        progress(done, path);
         let file = path.display().to_string();
         let stem = path
             .file_stem()
