@@ -9,7 +9,7 @@ use nianbao_form::diag::{self, Diagnostic, Rule};
 use nianbao_form::files::write_atomically;
 use nianbao_form::load;
 
-use crate::{Target, display};
+use crate::{Target, display, report_bytes};
 
 /// Installs the readers of published reports into the form crate's loader, so that
 /// `check`, `render`, `audit` and `convert` read DOCX, HTML and PDF files too.
@@ -70,12 +70,8 @@ pub fn run(
                 continue;
             }
         };
-        let unread: Vec<Diagnostic> = decoded
-            .diags
-            .iter()
-            .filter(|d| d.rule == Rule::ImportUnread)
-            .cloned()
-            .collect();
+        // The check takes the decoded data; the data file is written from the report
+        // as read, also when the check finds errors (they are the report's to fix).
         let report = decoded.report.clone();
         let diags: Vec<Diagnostic> = match check::check(decoded, None) {
             Ok(c) => c.diagnostics,
@@ -90,6 +86,10 @@ pub fn run(
         if diag::fails(&diags, false) {
             worst = worst.max(1);
         }
+        let unread: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.rule == Rule::ImportUnread)
+            .collect();
         let Some(report) = report else {
             eprintln!("{shown}：没有读出机关名称、年度和表格格式，未生成数据文件");
             worst = worst.max(1);
@@ -109,16 +109,13 @@ pub fn run(
             worst = worst.max(2);
             continue;
         }
-        let mut bytes = match target {
-            Target::Text(format) => nianbao_form::write::to_string(&report, format).into_bytes(),
-            Target::Workbook => match nianbao_form::xlsx::to_bytes(&report) {
-                Ok(b) => b,
-                Err(e) => {
-                    eprintln!("{}：{e}", path.display());
-                    worst = worst.max(2);
-                    continue;
-                }
-            },
+        let mut bytes = match report_bytes(&report, target) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("{}：{e}", path.display());
+                worst = worst.max(2);
+                continue;
+            }
         };
         if !unread.is_empty()
             && let Target::Text(nianbao_form::tree::Format::Yaml | nianbao_form::tree::Format::Toml) =

@@ -582,15 +582,12 @@ fn count(diags: &[Diagnostic]) -> (usize, usize) {
 
 /// Writes a report file (never half-written; not over an existing file unless `force`).
 fn write_report(path: &Path, report: &Report, target: Target, force: bool) -> ExitCode {
-    let bytes = match target {
-        Target::Text(format) => write::to_string(report, format).into_bytes(),
-        Target::Workbook => match nianbao_form::xlsx::to_bytes(report) {
-            Ok(b) => b,
-            Err(e) => {
-                eprintln!("{}：{e}", path.display());
-                return ExitCode::from(1);
-            }
-        },
+    let bytes = match report_bytes(report, target) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("{}：{e}", path.display());
+            return ExitCode::from(1);
+        }
     };
     match write_atomically(path, &bytes, force) {
         Ok(()) => {
@@ -602,6 +599,17 @@ fn write_report(path: &Path, report: &Report, target: Target, force: bool) -> Ex
             ExitCode::from(1)
         }
     }
+}
+
+/// A report as the bytes of a file of `target`'s kind.
+fn report_bytes(
+    report: &Report,
+    target: Target,
+) -> Result<Vec<u8>, nianbao_form::error::WorkbookError> {
+    Ok(match target {
+        Target::Text(format) => write::to_string(report, format).into_bytes(),
+        Target::Workbook => nianbao_form::xlsx::to_bytes(report)?,
+    })
 }
 
 fn run_init(

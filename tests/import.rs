@@ -377,27 +377,31 @@ fn same(text: &str) -> String {
     text.to_string()
 }
 
-fn import_text(name: &str, bytes: &[u8]) -> (tempfile::TempDir, Decoded) {
+fn import_text(name: &str, bytes: &[u8]) -> Decoded {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::File::create(&path)
         .unwrap()
         .write_all(bytes)
         .unwrap();
-    let d = import(&path);
-    (dir, d)
+    import(&path)
+}
+
+/// The test page of the 2021 form in UTF-8.
+fn page_2021(cell: &dyn Fn(&str, usize) -> String, label: &dyn Fn(&str) -> String) -> String {
+    page(
+        2025,
+        nianbao_form::model::Edition::Y2021,
+        cell,
+        label,
+        "utf-8",
+    )
 }
 
 #[test]
 fn a_clean_page_reads_with_no_warning_and_gbk_is_decoded() {
-    let html = page(
-        2025,
-        nianbao_form::model::Edition::Y2021,
-        &zeros,
-        &same,
-        "utf-8",
-    );
-    let (_d, decoded) = import_text("t.html", html.as_bytes());
+    let html = page_2021(&zeros, &same);
+    let decoded = import_text("t.html", html.as_bytes());
     assert!(
         decoded.diags.iter().all(|d| d.rule.id() != "import-unread"),
         "{}",
@@ -415,11 +419,11 @@ fn a_clean_page_reads_with_no_warning_and_gbk_is_decoded() {
         "gbk",
     );
     let (gbk, _, _) = encoding_rs::GBK.encode(&gbk_page);
-    let (_d, decoded) = import_text("gbk.html", &gbk);
+    let decoded = import_text("gbk.html", &gbk);
     assert_eq!(decoded.report.unwrap().organ, "测试县人民政府");
     let undeclared = html.replace("<meta charset=\"utf-8\">", "");
     let (gbk, _, _) = encoding_rs::GBK.encode(&undeclared);
-    let (_d, decoded) = import_text("gbk2.html", &gbk);
+    let decoded = import_text("gbk2.html", &gbk);
     assert_eq!(decoded.report.unwrap().organ, "测试县人民政府");
 }
 
@@ -438,14 +442,8 @@ fn what_clerks_type_in_number_cells_is_read_with_a_warning_at_the_cell() {
             _ => "0".into(),
         }
     };
-    let html = page(
-        2025,
-        nianbao_form::model::Edition::Y2021,
-        &cell,
-        &same,
-        "utf-8",
-    );
-    let (_d, decoded) = import_text("t.html", html.as_bytes());
+    let html = page_2021(&cell, &same);
+    let decoded = import_text("t.html", html.as_bytes());
     let report = decoded.report.clone().unwrap();
     let text = nianbao_form::diag::format_text(&decoded.diags);
     assert_eq!(
@@ -510,14 +508,8 @@ fn labels_with_typos_or_older_words_are_matched_and_said() {
             _ => "0".into(),
         }
     };
-    let html = page(
-        2025,
-        nianbao_form::model::Edition::Y2021,
-        &cell,
-        &label,
-        "utf-8",
-    );
-    let (_d, decoded) = import_text("t.html", html.as_bytes());
+    let html = page_2021(&cell, &label);
+    let decoded = import_text("t.html", html.as_bytes());
     let text = nianbao_form::diag::format_text(&decoded.diags);
     let report = decoded.report.clone().unwrap();
     assert_eq!(
@@ -542,18 +534,11 @@ fn labels_with_typos_or_older_words_are_matched_and_said() {
 
 #[test]
 fn a_row_that_is_not_there_is_named_and_never_filled_with_zeros() {
-    let html = page(
-        2025,
-        nianbao_form::model::Edition::Y2021,
-        &zeros,
-        &same,
-        "utf-8",
-    )
-    .replace(
+    let html = page_2021(&zeros, &same).replace(
         "<td colspan=\"1\" rowspan=\"1\">2.重复申请</td>",
         "<td>（空行）</td>",
     );
-    let (_d, decoded) = import_text("t.html", html.as_bytes());
+    let decoded = import_text("t.html", html.as_bytes());
     let unread: Vec<&String> = decoded
         .diags
         .iter()
@@ -600,7 +585,7 @@ fn a_2019_table_in_a_2021_report_is_the_wrong_format_with_its_numbers_kept() {
         &same,
         "utf-8",
     );
-    let (_d, decoded) = import_text("t.html", html.as_bytes());
+    let decoded = import_text("t.html", html.as_bytes());
     let text = nianbao_form::diag::format_text(&decoded.diags);
     // Reported as the wrong format: the table's edition is kept and the check says
     // the year needs the other one.
@@ -870,4 +855,74 @@ fn the_official_blank_form_filled_in_wps_reads_every_cell_in_its_place() {
         n >= cells && n - cells <= 6,
         "{n} cells filled, {cells} read"
     );
+}
+
+/// Tables placed as an appendix after the 落款, and sections 五 and 六 in the other
+/// order: everything is found by its words, not by its place.
+#[test]
+fn tables_in_an_appendix_and_sections_in_another_order_are_read() {
+    let html = page_2021(&zeros, &same);
+    let start = html.find("<p>二、主动公开政府信息情况</p>").unwrap();
+    let end = html.find("<p>五、存在的主要问题及改进情况</p>").unwrap();
+    let tables = html[start..end].to_string();
+    let five = "<p>五、存在的主要问题及改进情况</p><p>队伍建设有待加强。</p>";
+    let six = "<p>六、其他需要报告的事项</p><p>本年度未收取信息处理费。</p>";
+    let moved = html
+        .replace(&tables, "")
+        .replace(&format!("{five}{six}"), &format!("{six}{five}"))
+        .replace(
+            "<p>2026年1月20日</p>",
+            &format!("<p>2026年1月20日</p>{tables}"),
+        );
+    assert_ne!(moved, html);
+    let decoded = import_text("appendix.html", moved.as_bytes());
+    let text = nianbao_form::diag::format_text(&decoded.diags);
+    assert!(
+        decoded.diags.iter().all(|d| d.rule.id() != "import-unread"),
+        "{text}"
+    );
+    let report = decoded.report.unwrap();
+    assert_eq!(
+        report.problems,
+        vec![nianbao_form::model::Block::Text(
+            "队伍建设有待加强。".into()
+        )]
+    );
+    assert_eq!(
+        report.other_matters,
+        Some(vec![nianbao_form::model::Block::Text(
+            "本年度未收取信息处理费。".into()
+        )])
+    );
+    assert_eq!(report.int("active_disclosure.licensing"), Some(0));
+    assert_eq!(report.signature.unwrap().date.to_string(), "2026-01-20");
+}
+
+/// Several files into one folder, as JSON: each written, and a file that cannot be
+/// read does not stop the others (exit status 2 names it).
+#[test]
+fn several_files_import_into_a_folder_and_a_bad_one_stops_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.html"), page_2021(&zeros, &same)).unwrap();
+    std::fs::write(dir.path().join("b.pdf"), b"%PDF-1.4\n%%EOF\n").unwrap();
+    std::fs::copy(
+        published("pingtan-zone-2025.html"),
+        dir.path().join("c.html"),
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let o = run_in(
+        dir.path(),
+        &[
+            "import", "a.html", "b.pdf", "c.html", "-o", "out", "--to", "json",
+        ],
+    );
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("b.pdf"), "{}", stderr(&o));
+    for name in ["a.json", "c.json"] {
+        let data = read_file(&out.join(name)).unwrap();
+        assert!(data.report.is_some(), "{name}");
+    }
+    assert!(!out.join("b.json").exists());
 }

@@ -732,12 +732,7 @@ pub fn check_children(audit: &mut Audit, parents: &[PathBuf], children: &[PathBu
                         if found == expected {
                             continue;
                         }
-                        let (row, col) = t.cell_words(f.path, index);
-                        let place = match (row, col.is_empty()) {
-                            (Some(r), false) => format!("表{} “{r}” 行 “{col}” 列", t.number),
-                            (Some(r), true) => format!("表{} “{r}” 行", t.number),
-                            (None, _) => format!("表{} “{col}” 列", t.number),
-                        };
+                        let place = crate::rules::place(report.edition, f.path, index);
                         diags.push(
                             Diagnostic::warning(
                                 Rule::HierarchySum,

@@ -11,7 +11,7 @@ use xlsx_xml::events::{BytesStart, Event};
 
 use crate::error::ImportError;
 use crate::limits;
-use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Piece, Row, Source, Table, plain};
+use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Row, Source, Table, plain};
 
 /// The bytes of `word/document.xml`, decompressed within the limit.
 fn document_xml(bytes: &[u8]) -> Result<Vec<u8>, ImportError> {
@@ -329,18 +329,7 @@ fn grid(t: TableBuf, number: u32, order: &mut usize) -> Result<Table, ImportErro
                     (plain(&cell.text), false)
                 }
             };
-            row.pieces.push(Piece {
-                text,
-                x0: col as f64,
-                x1: (col + span) as f64,
-                place: SourcePlace {
-                    table: number,
-                    row: r as u32 + 1,
-                    column: col as u32 + 1,
-                    ..SourcePlace::default()
-                },
-            });
-            row.spread.push(spread);
+            row.push_cell(text, number, r, col, span, spread);
             col += span;
         }
         table.rows.push(row);

@@ -11,7 +11,7 @@ use scraper::{ElementRef, Html, Node};
 
 use crate::error::ImportError;
 use crate::limits;
-use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Piece, Row, Source, Table, plain};
+use crate::source::{Block, Kind, ORDER_STRIDE, PageMeta, Para, Row, Source, Table, plain};
 use crate::structure::heading_section;
 
 /// Decodes the bytes of a page: a byte-order mark, then a `charset` declared in the
@@ -24,8 +24,10 @@ pub fn decode(bytes: &[u8]) -> String {
             .into_owned();
     }
     let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
-    let declared = regex::Regex::new(r#"charset\s*=\s*["']?([a-z0-9_\-]+)"#)
-        .expect("charset pattern")
+    static CHARSET: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r#"charset\s*=\s*["']?([a-z0-9_\-]+)"#).expect("charset pattern")
+    });
+    let declared = CHARSET
         .captures(&head)
         .and_then(|c| encoding_rs::Encoding::for_label(c[1].as_bytes()));
     let enc = match declared {
@@ -243,23 +245,8 @@ fn table(el: ElementRef<'_>, number: u32, base: usize) -> Table {
                 break;
             }
             if let Some(Some((text, left, width))) = carried.get(col).cloned() {
-                row.pieces.push(Piece {
-                    text,
-                    x0: col as f64,
-                    x1: (col + width) as f64,
-                    place: place(number, r, col),
-                });
-                row.spread.push(true);
-                carried[col] = (left > 1).then(|| {
-                    (
-                        row.pieces
-                            .last()
-                            .map(|p| p.text.clone())
-                            .unwrap_or_default(),
-                        left - 1,
-                        width,
-                    )
-                });
+                carried[col] = (left > 1).then(|| (text.clone(), left - 1, width));
+                row.push_cell(text, number, r, col, width, true);
                 col += width;
                 continue;
             }
@@ -282,27 +269,12 @@ fn table(el: ElementRef<'_>, number: u32, base: usize) -> Table {
                 // Copied into the rows it covers: a label's length at most.
                 carried[col] = Some((text.chars().take(200).collect(), rs - 1, cs));
             }
-            row.pieces.push(Piece {
-                text,
-                x0: col as f64,
-                x1: (col + cs) as f64,
-                place: place(number, r, col),
-            });
-            row.spread.push(false);
+            row.push_cell(text, number, r, col, cs, false);
             col += cs;
         }
         out.rows.push(row);
     }
     out
-}
-
-fn place(table: u32, row: usize, col: usize) -> SourcePlace {
-    SourcePlace {
-        table,
-        row: row as u32 + 1,
-        column: col as u32 + 1,
-        ..SourcePlace::default()
-    }
 }
 
 fn meta(doc: &Html) -> PageMeta {

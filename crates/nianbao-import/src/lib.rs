@@ -21,6 +21,9 @@ pub mod source;
 pub mod structure;
 
 use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
 
 use nianbao_form::decode::{self, Decoded};
 use nianbao_form::diag::{Diagnostic, Pos, Rule};
@@ -168,8 +171,10 @@ fn prose_node(blocks: &[(ProseBlock, Para)]) -> Node {
 /// The organ and year a title names: 淮安市人民政府2024年政府信息公开工作年度报告,
 /// 2024年淮安市人民政府政府信息公开工作年度报告, 平潭综合实验区2025年度….
 pub fn organ_and_year(title: &str) -> (Option<String>, Option<i64>) {
-    let re = regex::Regex::new(r"^(.*?)((?:19|20)\d{2})\s*年度?(.*)$").expect("title pattern");
-    let Some(c) = re.captures(title) else {
+    static TITLE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"^(.*?)((?:19|20)\d{2})\s*年度?(.*)$").expect("title pattern")
+    });
+    let Some(c) = TITLE.captures(title) else {
         return (None, None);
     };
     let year = c[2].parse().ok();
@@ -188,9 +193,10 @@ pub fn organ_and_year(title: &str) -> (Option<String>, Option<i64>) {
 
 /// The year most named in a text as 2024年 (the statistics period in the preamble).
 fn year_in(text: &str) -> Option<i64> {
-    let re = regex::Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern");
+    static YEAR: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"((?:19|20)\d{2})\s*年").expect("year pattern"));
     let mut counts: std::collections::BTreeMap<i64, usize> = Default::default();
-    for c in re.captures_iter(text) {
+    for c in YEAR.captures_iter(text) {
         if let Ok(y) = c[1].parse() {
             *counts.entry(y).or_default() += 1;
         }
@@ -204,22 +210,14 @@ fn year_in(text: &str) -> Option<i64> {
 /// Builds the data of a report from what a reader gave, and decodes it as any data
 /// file is decoded (every key checked, every position kept).
 pub fn build(source: Source) -> Decoded {
-    let paras: Vec<Para> = source
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Para(p) => Some(p.clone()),
-            Block::Table(_) => None,
-        })
-        .collect();
-    let tables: Vec<Table> = source
-        .blocks
-        .iter()
-        .filter_map(|b| match b {
-            Block::Table(t) => Some(t.clone()),
-            Block::Para(_) => None,
-        })
-        .collect();
+    let mut paras: Vec<Para> = Vec::new();
+    let mut tables: Vec<Table> = Vec::new();
+    for b in source.blocks {
+        match b {
+            Block::Para(p) => paras.push(p),
+            Block::Table(t) => tables.push(t),
+        }
+    }
     let prose = structure::prose(&paras);
     let mut diags: Vec<Diagnostic> = source.diags;
     let first = paras.first().map(para_pos).unwrap_or_default();

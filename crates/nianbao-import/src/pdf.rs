@@ -213,9 +213,11 @@ fn page_lines(mut glyphs: Vec<Glyf>, page: u32) -> Vec<Line> {
             _ => groups.push(vec![g]),
         }
     }
-    let page_number =
+    static PAGE_NUMBER: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
         regex::Regex::new(r"^[-—–－\s]*\d{1,4}[-—–－\s]*$|^第\s*\d+\s*页(\s*共\s*\d+\s*页)?$")
-            .expect("page number pattern");
+            .expect("page number pattern")
+    });
+    let page_number = &*PAGE_NUMBER;
     let mut out = Vec::new();
     for mut group in groups {
         group.sort_by(|a, b| a.x0.total_cmp(&b.x0));
@@ -363,9 +365,6 @@ fn blocks(lines: Vec<Line>, rules: &[(u32, f64)]) -> Vec<Block> {
                 place,
                 order,
             }));
-            if in_table {
-                out.push(Block::Table(Table::default()));
-            }
             previous_short = true;
             continue;
         }
@@ -408,14 +407,8 @@ fn blocks(lines: Vec<Line>, rules: &[(u32, f64)]) -> Vec<Block> {
             }
         }
         previous_short = line.x1 < r - 1.5 * line.size;
-        if in_table && !matches!(out.last(), Some(Block::Table(_))) {
-            // A sentence inside a table region: the table goes on after it.
-            flush(&mut para, &mut out);
-            out.push(Block::Table(Table::default()));
-        }
     }
     flush(&mut para, &mut out);
-    out.retain(|b| !matches!(b, Block::Table(t) if t.rows.is_empty()));
     for b in &mut out {
         if let Block::Table(t) = b {
             let pages: std::collections::BTreeSet<u32> = t.rows.iter().map(|r| r.page).collect();

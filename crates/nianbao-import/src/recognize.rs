@@ -9,8 +9,9 @@
 //! best, so a row left out, a footnote or a typo moves nothing), and the numbers of a
 //! row go to the form's columns by the positions of the columns in the table.
 
-use nianbao_form::diag::{Diagnostic, Pos, Rule, SourcePlace};
+use nianbao_form::diag::{Diagnostic, Pos, Rule};
 use nianbao_form::model::Edition;
+use nianbao_form::rules;
 use nianbao_form::tables::{self, Content, RowRole, TableId, TableSpec};
 
 use crate::source::{Piece, Row, Table};
@@ -62,8 +63,7 @@ pub fn normalise(text: &str) -> Vec<char> {
                 }
                 c => c,
             };
-            (c.is_ascii_alphanumeric() || (c as u32 >= 0x3400 && !crate::source::is_cjk_punct(c)))
-                .then_some(c)
+            (c.is_ascii_alphanumeric() || nianbao_form::text::is_han(c)).then_some(c)
         })
         .collect()
 }
@@ -165,9 +165,9 @@ fn label_words(spec: &TableSpec) -> Vec<Vec<char>> {
     words
 }
 
-/// The share of a form table's label words that a source table holds.
-fn table_score(spec: &TableSpec, text: &[char]) -> f64 {
-    let words = label_words(spec);
+/// The share of a form table's label words (`words`, from [`label_words`]) that a
+/// source table holds.
+fn table_score(words: &[Vec<char>], text: &[char]) -> f64 {
     if words.is_empty() {
         return 0.0;
     }
@@ -189,7 +189,6 @@ fn table_score(spec: &TableSpec, text: &[char]) -> f64 {
 fn table_text(t: &Table) -> Vec<char> {
     let mut s = String::new();
     // The form's labels are about 1,500 characters; a table's first 20,000 tell.
-    s.push_str(&t.caption);
     for r in &t.rows {
         for (p, spread) in r.pieces.iter().zip(&r.spread) {
             if !spread && s.len() < 60_000 {
@@ -350,10 +349,6 @@ fn align(form: &[FormRow], rows: &[Split]) -> Vec<Option<usize>> {
     out
 }
 
-fn pos_of(p: &Piece, order: usize) -> Pos {
-    Pos::source(order, p.place)
-}
-
 fn diag_at(rule: Rule, error: bool, path: &str, pos: Pos, message: String) -> Diagnostic {
     let d = if error {
         Diagnostic::error(rule, path, message)
@@ -476,42 +471,43 @@ fn attach_labels(table: &Table) -> Vec<Split> {
     if table.grid {
         return splits.into_iter().map(|(s, _)| s).collect();
     }
-    let with_numbers: Vec<usize> = splits
+    let has_numbers: Vec<bool> = splits
         .iter()
-        .enumerate()
-        .filter(|(_, (s, _))| s.numbers.iter().any(|p| !p.text.trim().is_empty()))
-        .map(|(i, _)| i)
+        .map(|(s, _)| s.numbers.iter().any(|p| !p.text.trim().is_empty()))
         .collect();
+    let with_numbers: Vec<usize> = (0..splits.len()).filter(|&i| has_numbers[i]).collect();
+    // The horizontal rules of each page, sorted; the band between two rules is the
+    // index of the first rule below a line.
+    let mut rules: std::collections::HashMap<u32, Vec<f64>> = Default::default();
+    for &(page, y) in &table.rules {
+        rules.entry(page).or_default().push(y);
+    }
+    for r in rules.values_mut() {
+        r.sort_by(f64::total_cmp);
+    }
     let mut extra: Vec<Vec<(f64, String)>> = vec![Vec::new(); splits.len()];
     for (i, (s, row)) in splits.iter().enumerate() {
-        if with_numbers.contains(&i) || s.label_text.is_empty() {
+        if has_numbers[i] || s.label_text.is_empty() {
             continue;
         }
-        // Between the same two horizontal rules as the numbers (the same table row),
-        // else the nearest line with numbers on the page.
-        let mut rules: Vec<f64> = table
-            .rules
+        // Between the same two rules as the numbers (the same table row), else the
+        // nearest line with numbers on the page.
+        let on_page = with_numbers
             .iter()
-            .filter(|(p, _)| *p == row.page)
-            .map(|r| r.1)
-            .collect();
-        rules.sort_by(f64::total_cmp);
-        // The band between two rules: the index of the first rule below y.
-        let band = |y: f64| rules.partition_point(|r| *r < y);
-        let nearest = if rules.len() >= 2 {
-            let mine = band(row.y - 2.0);
-            with_numbers
-                .iter()
-                .find(|&&j| splits[j].1.page == row.page && band(splits[j].1.y - 2.0) == mine)
-        } else {
-            with_numbers
-                .iter()
-                .filter(|&&j| splits[j].1.page == row.page)
-                .min_by(|&&a, &&b| {
-                    (splits[a].1.y - row.y)
-                        .abs()
-                        .total_cmp(&(splits[b].1.y - row.y).abs())
-                })
+            .filter(|&&j| splits[j].1.page == row.page);
+        let nearest = match rules.get(&row.page).filter(|r| r.len() >= 2) {
+            Some(page_rules) => {
+                let band = |y: f64| page_rules.partition_point(|r| *r < y);
+                let mine = band(row.y - 2.0);
+                on_page
+                    .clone()
+                    .find(|&&j| band(splits[j].1.y - 2.0) == mine)
+            }
+            None => on_page.clone().min_by(|&&a, &&b| {
+                (splits[a].1.y - row.y)
+                    .abs()
+                    .total_cmp(&(splits[b].1.y - row.y).abs())
+            }),
         };
         if let Some(&j) = nearest {
             extra[j].push((row.y, s.label_text.clone()));
@@ -519,11 +515,11 @@ fn attach_labels(table: &Table) -> Vec<Split> {
     }
     let mut out = Vec::new();
     for (i, (mut s, row)) in splits.into_iter().enumerate() {
-        if !with_numbers.contains(&i) {
+        if !has_numbers[i] {
             continue;
         }
         let mut parts = std::mem::take(&mut extra[i]);
-        parts.push((row.y, s.label_text.clone()));
+        parts.push((row.y, std::mem::take(&mut s.label_text)));
         parts.sort_by(|a, b| a.0.total_cmp(&b.0));
         s.label_text = parts.into_iter().map(|p| p.1).collect();
         s.label = normalise(&s.label_text);
@@ -536,16 +532,22 @@ fn attach_labels(table: &Table) -> Vec<Split> {
 pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
     let mut out = Tables::default();
     // Classify every source table.
+    let forms: Vec<(Edition, &TableSpec, Vec<Vec<char>>)> = [Edition::Y2021, Edition::Y2019]
+        .into_iter()
+        .flat_map(|e| {
+            tables::tables(e)
+                .iter()
+                .map(move |spec| (e, spec, label_words(spec)))
+        })
+        .collect();
     let mut classes: Vec<Option<(TableId, Edition, f64)>> = Vec::new();
     for t in source_tables {
         let text = table_text(t);
         let mut best: Option<(TableId, Edition, f64)> = None;
-        for edition in [Edition::Y2021, Edition::Y2019] {
-            for spec in tables::tables(edition) {
-                let s = table_score(spec, &text);
-                if s >= 0.25 && best.is_none_or(|b| s > b.2 + 1e-9) {
-                    best = Some((spec.id, edition, s));
-                }
+        for (edition, spec, words) in &forms {
+            let s = table_score(words, &text);
+            if s >= 0.25 && best.is_none_or(|b| s > b.2 + 1e-9) {
+                best = Some((spec.id, *edition, s));
             }
         }
         classes.push(best);
@@ -587,15 +589,9 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
             continue;
         }
         let form = form_rows(spec);
-        let mut rows: Vec<(Split, bool)> = Vec::new();
-        for t in &parts {
-            for s in attach_labels(t) {
-                rows.push((s, t.grid));
-            }
-        }
-        let splits: Vec<Split> = rows
-            .into_iter()
-            .map(|(s, _)| s)
+        let splits: Vec<Split> = parts
+            .iter()
+            .flat_map(|t| attach_labels(t))
             .take(crate::limits::MAX_TABLE_ROWS)
             .collect();
         let matched = align(&form, &splits);
@@ -629,17 +625,14 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
             // More cells than the form's row: empty ones left of the numbers (a blank
             // label cell) are not numbers.
             let k = f.cells.len();
-            let mut numbers: Vec<Piece> = row.numbers.clone();
-            while numbers.len() > k && numbers.first().is_some_and(|p| p.text.trim().is_empty()) {
-                numbers.remove(0);
-            }
-            let row = &Split {
-                label: row.label.clone(),
-                label_text: row.label_text.clone(),
-                numbers,
-                order: row.order,
-            };
-            let first_place = row.numbers.first().map(|p| p.place).unwrap_or_default();
+            let blanks = row
+                .numbers
+                .iter()
+                .take_while(|p| p.text.trim().is_empty())
+                .count()
+                .min(row.numbers.len().saturating_sub(k));
+            let numbers = &row.numbers[blanks..];
+            let first_place = numbers.first().map(|p| p.place).unwrap_or_default();
             if !f.leaf.is_empty() && coverage(&normalise(f.leaf), &row.label) < 0.999 {
                 let found: String = row.label_text.chars().take(40).collect();
                 out.diags.push(diag_at(
@@ -658,8 +651,8 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                 .filter(|s| s.numbers.len() == k)
                 .collect();
             let cs = centres(&same_width, k);
-            let cols = columns_of(&row.numbers, k, cs.as_deref());
-            if row.numbers.len() < k && cs.is_none() {
+            let cols = columns_of(numbers, k, cs.as_deref());
+            if numbers.len() < k && cs.is_none() {
                 out.diags.push(diag_at(
                     Rule::Import,
                     false,
@@ -667,33 +660,27 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                     Pos::source(row.order, first_place),
                     format!(
                         "{label} “{row_words}” 行只读出 {} 个数（应有 {k} 个），按从左到右的次序读入",
-                        row.numbers.len()
+                        numbers.len()
                     ),
                 ));
             }
             let mut filled = vec![false; k];
-            for (p, c) in row.numbers.iter().zip(cols) {
+            for (p, c) in numbers.iter().zip(cols) {
                 let Some(c) = c else { continue };
                 filled[c] = true;
                 let (path, index, _) = f.cells[c];
                 let (value, warning) = read_number(&p.text);
-                let pos = pos_of(p, row.order);
+                let pos = Pos::source(row.order, p.place);
                 if let Some(w) = warning {
-                    let (row_label, col_label) = spec.cell_words(path, index);
+                    let place = rules::place(edition, path, index);
                     let mut d = diag_at(
                         Rule::Import,
                         false,
                         &index_path(path, index),
                         pos,
-                        format!(
-                            "{label}{}：{w}",
-                            place_words(row_label.as_deref(), &col_label)
-                        ),
+                        format!("{place}：{w}"),
                     );
-                    d.place = Some(format!(
-                        "{label}{}",
-                        place_words(row_label.as_deref(), &col_label)
-                    ));
+                    d.place = Some(place);
                     out.diags.push(d);
                 }
                 out.values.push(ReadValue {
@@ -708,7 +695,6 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                     continue;
                 }
                 let (path, index, kind) = f.cells[c];
-                let (row_label, col_label) = spec.cell_words(path, index);
                 // A row's 总计 may be left out: the data computes it.
                 if kind == tables::Kind::Total {
                     continue;
@@ -718,8 +704,8 @@ pub fn read(source_tables: &[Table], year_edition: Option<Edition>) -> Tables {
                         Rule::ImportUnread,
                         index_path(path, index),
                         format!(
-                            "{label}{}的数没有读出（该格为空或无法对应到列）",
-                            place_words(row_label.as_deref(), &col_label)
+                            "{}的数没有读出（该格为空或无法对应到列）",
+                            rules::place(edition, path, index)
                         ),
                     )
                     .at(Some(Pos::source(row.order, first_place))),
@@ -750,21 +736,6 @@ fn index_path(path: &str, index: Option<usize>) -> String {
         Some(i) => format!("{path}[{i}]"),
         None => path.to_string(),
     }
-}
-
-fn place_words(row: Option<&str>, col: &str) -> String {
-    match (row, col.is_empty()) {
-        (Some(r), false) => format!(" “{r}” 行 “{col}” 列"),
-        (Some(r), true) => format!(" “{r}” 行"),
-        (None, false) => format!(" “{col}” 列"),
-        (None, true) => String::new(),
-    }
-}
-
-/// A place for diagnostics that concern a whole source table.
-pub fn table_place(t: &Table) -> Option<(usize, SourcePlace)> {
-    let row = t.rows.first()?;
-    Some((row.order, row.pieces.first()?.place))
 }
 
 #[cfg(test)]

@@ -3,6 +3,7 @@
 //! the official form.
 
 use nianbao_form::diag::{Diagnostic, SourcePlace};
+use nianbao_form::text;
 
 /// The kind of published file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +82,34 @@ pub struct Row {
     pub order: usize,
 }
 
+impl Row {
+    /// Adds a DOCX/HTML cell of table `table` (from 1) at grid row `row` and column
+    /// `col` (from 0) spanning `span` columns; `spread` when it is the copy of a cell
+    /// merged from a row above.
+    pub fn push_cell(
+        &mut self,
+        text: String,
+        table: u32,
+        row: usize,
+        col: usize,
+        span: usize,
+        spread: bool,
+    ) {
+        self.pieces.push(Piece {
+            text,
+            x0: col as f64,
+            x1: (col + span) as f64,
+            place: SourcePlace {
+                table,
+                row: row as u32 + 1,
+                column: col as u32 + 1,
+                ..SourcePlace::default()
+            },
+        });
+        self.spread.push(spread);
+    }
+}
+
 /// A table as found in the source.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
@@ -88,8 +117,6 @@ pub struct Table {
     pub rows: Vec<Row>,
     /// Whether x is in grid columns (DOCX/HTML) rather than pt (PDF).
     pub grid: bool,
-    /// Words written just above it (a 续表 label, a caption), when known.
-    pub caption: String,
     /// PDF: the horizontal rules drawn on the pages it spans, as (page, y in pt from
     /// the top): the borders between rows, which tell which row a wrapped label's
     /// lines belong to.
@@ -144,20 +171,10 @@ pub struct Source {
     pub diags: Vec<Diagnostic>,
 }
 
-/// Whether a character is a CJK ideograph or CJK/full-width punctuation: text
-/// where a space between two of them is layout, not content.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FDF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF
-        | 0x20000..=0x3FFFF)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
-}
-
-/// Whether a character is CJK or full-width punctuation (not an ideograph).
-pub fn is_cjk_punct(c: char) -> bool {
-    matches!(c as u32, 0x3000..=0x303F | 0xFE30..=0xFE4F | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65)
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—' | '·')
+/// Whether a character is Chinese text: a Han character or punctuation of Chinese
+/// text (the form crate's classes, [`nianbao_form::text`]).
+fn is_chinese(c: char) -> bool {
+    text::is_han(c) || text::is_fullwidth_punctuation(c) || text::is_shared_punctuation(c)
 }
 
 /// Text as a reader met it, made plain: every run of whitespace (also no-break
@@ -181,9 +198,9 @@ pub fn plain(text: &str) -> String {
             let before = out.chars().last();
             let after = chars.get(j).copied();
             if let (Some(b), Some(a)) = (before, after)
-                && ((!is_cjk(b) && !is_cjk(a))
-                    || (is_cjk(b) && !is_cjk_punct(b) && a.is_ascii_alphabetic())
-                    || (b.is_ascii_alphabetic() && is_cjk(a) && !is_cjk_punct(a)))
+                && ((!is_chinese(b) && !is_chinese(a))
+                    || (text::is_han(b) && a.is_ascii_alphabetic())
+                    || (b.is_ascii_alphabetic() && text::is_han(a)))
             {
                 out.push(' ');
             }

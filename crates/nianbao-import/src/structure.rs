@@ -109,8 +109,10 @@ pub fn parse_date(text: &str) -> Option<Date> {
             _ => c,
         })
         .collect();
-    let re = regex::Regex::new(r"^(\S{4})年(\S{1,3})月(\S{1,3})日$").expect("date pattern");
-    let caps = re.captures(&digits)?;
+    static DATE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r"^(\S{4})年(\S{1,3})月(\S{1,3})日$").expect("date pattern")
+    });
+    let caps = DATE.captures(&digits)?;
     let year = chinese_or_digits(&caps[1])?;
     let month = chinese_or_digits(&caps[2])?;
     let day = chinese_or_digits(&caps[3])?;
@@ -271,9 +273,14 @@ pub fn prose(paras: &[Para]) -> Prose {
         before.drain(..=end);
     }
     out.preamble = before;
-    // The 落款: a short line and a date, last in the document.
-    if let Some((_, last)) = by_section.last_mut()
-        && last.len() >= 2
+    // The 落款: a short line and a date, last in the prose (tables placed as an
+    // appendix may follow it).
+    if let Some((_, last)) = by_section.iter_mut().rev().find(|(section, _)| {
+        !matches!(
+            section,
+            Section::ActiveDisclosure | Section::Applications | Section::ReviewsAndLawsuits
+        )
+    }) && last.len() >= 2
         && let Some(date) = parse_date(&last[last.len() - 1].text)
     {
         let organ = &last[last.len() - 2];
