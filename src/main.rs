@@ -245,6 +245,24 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 启动网页版：各单位在浏览器中填报、核对、预览、下载，办公室查看各单位状态、问题清单和汇总
+    Serve {
+        /// 监听的地址和端口（端口 0 表示任取一个空闲端口）
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: std::net::SocketAddr,
+        /// 数据文件夹（数据库所在；不存在时创建）
+        #[arg(long, default_value = "nianbao-data")]
+        data: PathBuf,
+        /// 字体文件夹（默认用随附字体）
+        #[arg(long)]
+        font_dir: Option<PathBuf>,
+        /// 不使用系统中安装的字体
+        #[arg(long)]
+        no_system_fonts: bool,
+        /// 同时排版的报告数（默认为处理器核数）
+        #[arg(long)]
+        workers: Option<usize>,
+    },
     /// 在 YAML、JSON、TOML、XLSX 之间转换报告文件
     Convert {
         /// 报告文件
@@ -276,6 +294,29 @@ fn main() -> ExitCode {
     };
     import::install();
     match cli.command {
+        Command::Serve {
+            addr,
+            data,
+            font_dir,
+            no_system_fonts,
+            workers,
+        } => {
+            let config = nianbao_serve::Config {
+                addr,
+                data,
+                fonts: font_options(font_dir, no_system_fonts),
+                workers: workers.unwrap_or_else(|| {
+                    std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
+                }),
+            };
+            match nianbao_serve::run(config) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("{e}");
+                    ExitCode::from(2)
+                }
+            }
+        }
         Command::Import {
             files,
             output,

@@ -66,6 +66,15 @@ pub struct Rendered {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// A report's pages drawn for a preview ([`Renderer::preview`]).
+#[derive(Debug)]
+pub struct Preview {
+    /// One SVG document per page, in order (A4: 595.28 × 841.89 pt).
+    pub pages: Vec<String>,
+    /// The check's diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 /// Why a report was not rendered.
 #[derive(Debug)]
 pub enum Refusal {
@@ -149,6 +158,47 @@ impl<'f> Renderer<'f> {
 
     /// [`Renderer::render`] for files named `stem` (the HTML page links to
     /// `stem.json` when the JSON edition is made too).
+    /// The report's pages as SVG images, for a preview: the same typeset pages
+    /// the PDF is made of (Typst's layout, drawn by typst-svg), one SVG document
+    /// per page with its size in pt, and the diagnostics of the check. A report
+    /// with errors is still previewed (the preview is how a clerk sees them).
+    ///
+    /// # Errors
+    /// [`Refused`] when the data gives no report, or typesetting fails.
+    pub fn preview(&self, decoded: Decoded) -> Result<Preview, Refused> {
+        let result = match check::check(decoded, None) {
+            Ok(checked) => self.preview_checked(checked),
+            Err(diagnostics) => Err(Refused {
+                refusal: Refusal::NoReport,
+                diagnostics,
+            }),
+        };
+        self.trimmer.document_done();
+        result
+    }
+
+    fn preview_checked(&self, mut checked: Checked) -> Result<Preview, Refused> {
+        let diagnostics = std::mem::take(&mut checked.diagnostics);
+        let pages =
+            document::build(&checked).and_then(|document| self.typesetter.typeset(&document, None));
+        match pages {
+            Ok(pages) => {
+                let options = typst_svg::SvgOptions::default();
+                let pages = pages
+                    .paged
+                    .pages()
+                    .iter()
+                    .map(|page| typst_svg::svg(page, &options))
+                    .collect();
+                Ok(Preview { pages, diagnostics })
+            }
+            Err(e) => Err(Refused {
+                refusal: Refusal::Render(e),
+                diagnostics,
+            }),
+        }
+    }
+
     fn render_named(
         &self,
         decoded: Decoded,

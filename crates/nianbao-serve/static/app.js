@@ -1,0 +1,737 @@
+// nianbao serve: the pages. Every view is drawn from the API's JSON; user text is
+// only ever put into the page as text nodes or input values (never as markup).
+'use strict';
+
+const state = { session: null, forms: {} };
+
+// ---------------------------------------------------------------- helpers
+
+function el(tag, attrs, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'class') node.className = v;
+    else if (k === 'text') node.textContent = v;
+    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
+    else if (k in node && typeof v !== 'string') node[k] = v;
+    else node.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children.flat()) {
+    if (c === null || c === undefined || c === false) continue;
+    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  }
+  return node;
+}
+
+function toast(message) {
+  const box = document.getElementById('status');
+  box.textContent = message;
+  box.classList.add('shown');
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => box.classList.remove('shown'), 4000);
+}
+
+class ApiError extends Error {
+  constructor(status, message) { super(message); this.status = status; }
+}
+
+async function api(method, path, body, raw) {
+  const headers = {};
+  if (method !== 'GET' && state.session) headers['X-CSRF-Token'] = state.session.csrf;
+  let payload;
+  if (raw) { payload = raw; headers['Content-Type'] = 'application/octet-stream'; }
+  else if (body !== undefined) { payload = JSON.stringify(body); headers['Content-Type'] = 'application/json'; }
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
+  } catch (e) {
+    throw new ApiError(0, '无法连接服务器，请检查网络；已填写的内容保存在本机浏览器中');
+  }
+  if (response.status === 204) return null;
+  const type = response.headers.get('Content-Type') || '';
+  const data = type.includes('json') ? await response.json() : await response.text();
+  if (!response.ok) {
+    if (response.status === 401 && path !== '/api/login') { state.session = null; }
+    throw new ApiError(response.status, (data && data.error) || ('请求失败：' + response.status));
+  }
+  return data;
+}
+
+function date(seconds) {
+  const d = new Date(seconds * 1000);
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
+}
+
+function main(...children) {
+  const m = document.getElementById('main');
+  m.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
+  m.focus();
+}
+
+function thisYear() { return new Date().getFullYear(); }
+
+// ---------------------------------------------------------------- routing
+
+async function route() {
+  if (!state.session) {
+    try { state.session = await api('GET', '/api/session'); } catch (e) { state.session = null; }
+  }
+  const who = document.getElementById('who');
+  const logout = document.getElementById('logout');
+  if (!state.session) {
+    who.textContent = '';
+    logout.hidden = true;
+    return showLogin();
+  }
+  who.textContent = `${state.session.organ}（${state.session.user}）`;
+  logout.hidden = false;
+  const hash = location.hash || '#/';
+  const m = hash.match(/^#\/report\/(\d+)$/);
+  try {
+    if (m) return await showEditor(Number(m[1]));
+    if (state.session.role === 'office') return await showOffice();
+    return await showUnitHome();
+  } catch (e) {
+    if (e.status === 401) return route();
+    main(el('section', { class: 'card' }, el('p', { class: 'error-text', role: 'alert', text: e.message }),
+      el('a', { href: '#/', text: '返回' })));
+  }
+}
+
+window.addEventListener('hashchange', () => {
+  if (editor && editor.dirty && !confirm('有未保存的修改（已暂存在本机浏览器），确定离开？')) return;
+  editor = null;
+  route();
+});
+
+document.addEventListener('DOMContentLoaded', () => {
+  document.getElementById('logout').addEventListener('click', async () => {
+    try { await api('POST', '/api/logout'); } catch (e) { /* already out */ }
+    state.session = null;
+    location.hash = '#/';
+    route();
+  });
+  route();
+});
+
+// ---------------------------------------------------------------- login
+
+function showLogin() {
+  const user = el('input', { type: 'text', name: 'user', id: 'login-user', autocomplete: 'username', required: true });
+  const password = el('input', { type: 'password', name: 'password', id: 'login-password', autocomplete: 'current-password', required: true });
+  const message = el('p', { class: 'error-text', role: 'alert' });
+  const form = el('form', {
+    class: 'card', onsubmit: async (ev) => {
+      ev.preventDefault();
+      message.textContent = '';
+      try {
+        state.session = await api('POST', '/api/login', { user: user.value.trim(), password: password.value });
+        route();
+      } catch (e) { message.textContent = e.message; }
+    },
+  },
+  el('h1', { text: '登录' }),
+  el('label', { for: 'login-user' }, el('span', { text: '用户名' }), user),
+  el('label', { for: 'login-password' }, el('span', { text: '密码' }), password),
+  message,
+  el('button', { type: 'submit', text: '登录' }));
+  main(el('section', { class: 'card' }, form));
+  user.focus();
+}
+
+// ---------------------------------------------------------------- a unit's reports
+
+function statusCell(status) {
+  return el('td', { class: 'status-' + status, text: status });
+}
+
+async function showUnitHome() {
+  const reports = await api('GET', '/api/reports');
+  const list = reports.length === 0
+    ? el('p', { text: '还没有报告。新建一份，或上传已有的文件。' })
+    : el('table', { class: 'list' },
+      el('thead', {}, el('tr', {}, ['年度', '状态', '错误', '警告', '版本', '保存时间', ''].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, reports.map((r) => el('tr', {},
+        el('td', { text: `${r.year} 年度` }), statusCell(r.status), el('td', { text: r.errors }), el('td', { text: r.warnings }),
+        el('td', { text: `第 ${r.version} 版` }), el('td', { text: date(r.saved) }),
+        el('td', {}, el('a', { href: `#/report/${r.id}`, text: '打开' }))))));
+  const year = el('input', { type: 'number', id: 'new-year', min: 2019, max: 2099, value: String(thisYear() - 1) });
+  const startMsg = el('p', { class: 'error-text', role: 'alert' });
+  const start = el('form', {
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        const r = await api('POST', '/api/reports', { year: Number(year.value) });
+        location.hash = `#/report/${r.id}`;
+      } catch (e) { startMsg.textContent = e.message; }
+    },
+  }, el('h2', { text: '新建报告' }), el('div', { class: 'row' }, el('label', { for: 'new-year' }, '年度 ', year), el('button', { type: 'submit', id: 'start-report', text: '新建' })), startMsg);
+  const file = el('input', { type: 'file', id: 'upload-file', accept: '.xlsx,.yaml,.yml,.json,.toml,.docx,.html,.htm,.pdf' });
+  const partial = el('input', { type: 'checkbox', id: 'upload-partial' });
+  const upMsg = el('div', { role: 'alert' });
+  const upload = el('form', {
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      upMsg.replaceChildren();
+      const f = file.files[0];
+      if (!f) { upMsg.append(el('p', { class: 'error-text', text: '请选择文件' })); return; }
+      upMsg.append(el('p', { text: '正在读取…' }));
+      try {
+        const q = new URLSearchParams({ name: f.name });
+        if (partial.checked) q.set('partial', 'true');
+        const r = await api('POST', '/api/reports/upload?' + q, undefined, f);
+        location.hash = `#/report/${r.report.id}`;
+        toast(`已导入为 ${r.report.year} 年度报告第 ${r.report.version} 版：${r.check.errors} 个错误，${r.check.warnings} 个警告`);
+      } catch (e) { upMsg.replaceChildren(el('p', { class: 'error-text', text: e.message })); }
+    },
+  }, el('h2', { text: '上传文件' }),
+  el('p', { text: '填报工作簿（.xlsx）、数据文件（.yaml .json .toml），或已发布的年报（.docx .html .pdf）。同一年度已有报告时，作为新的一版保存。' }),
+  el('div', { class: 'row' }, el('label', { for: 'upload-file' }, '文件 ', file), el('button', { type: 'submit', text: '上传' })),
+  el('label', { for: 'upload-partial' }, partial, ' 已发布年报中缺少表格行时仍然导入（缺少的行记为 0，需要补填）'),
+  upMsg);
+  main(el('h1', { text: '我的报告' }), el('section', { class: 'card' }, list),
+    el('section', { class: 'card' }, start), el('section', { class: 'card' }, upload));
+}
+
+// ---------------------------------------------------------------- the editor
+
+let editor = null;
+
+const SECTIONS = [
+  ['overview', '一、总体情况', true],
+  ['problems', '五、存在的主要问题及改进情况', true],
+  ['other_matters', '六、其他需要报告的事项', false],
+];
+
+function splitPath(path) {
+  const out = [];
+  for (const part of path.split('.')) {
+    const m = part.match(/^([^[\]]+)((?:\[\d+\])*)$/);
+    if (!m) { out.push(part); continue; }
+    out.push(m[1]);
+    for (const i of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(i[1]));
+  }
+  return out;
+}
+
+function getAt(obj, parts) {
+  let cur = obj;
+  for (const p of parts) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = cur[p];
+  }
+  return cur;
+}
+
+function setAt(obj, parts, value) {
+  let cur = obj;
+  for (let i = 0; i < parts.length - 1; i++) {
+    if (cur[parts[i]] === null || typeof cur[parts[i]] !== 'object') cur[parts[i]] = typeof parts[i + 1] === 'number' ? [] : {};
+    cur = cur[parts[i]];
+  }
+  if (value === undefined) {
+    if (Array.isArray(cur)) cur.splice(parts[parts.length - 1], 1); else delete cur[parts[parts.length - 1]];
+  } else cur[parts[parts.length - 1]] = value;
+}
+
+// What a typed cell holds: a whole number, money as written, or the text as typed
+// (the check then says what is wrong with it, at the cell).
+function cellValue(text, kind) {
+  const t = text.trim();
+  if (t === '') return undefined;
+  if (kind === 'money' && /^\d+(\.\d+)?$/.test(t)) return t;
+  if (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t))) return Number(t);
+  return t;
+}
+
+function shownValue(v) {
+  if (v === undefined || v === null) return '';
+  return String(v);
+}
+
+function draftKey(id) { return `nianbao-draft-${id}`; }
+
+async function showEditor(id) {
+  const detail = await api('GET', `/api/reports/${id}`);
+  const readOnly = state.session.role === 'office';
+  const edition = detail.data && detail.data.edition === '2019' ? '2019' : '2021';
+  if (!state.forms[edition]) state.forms[edition] = await api('GET', `/api/form/${edition}`);
+  editor = {
+    id, readOnly, form: state.forms[edition], data: detail.data || {}, base: detail.version,
+    report: detail.report, check: detail.check, dirty: false, timer: null, seq: 0,
+    inputs: [], blocks: [],
+  };
+  const saved = localStorage.getItem(draftKey(id));
+  let banner = null;
+  if (saved && !readOnly) {
+    try {
+      const draft = JSON.parse(saved);
+      if (JSON.stringify(draft.data) !== JSON.stringify(editor.data)) {
+        banner = el('div', { class: 'banner', role: 'alert' },
+          `本机浏览器中有第 ${draft.base} 版之后未保存的修改（${date(draft.at)}）。 `,
+          el('button', { type: 'button', text: '恢复这些修改', onclick: () => { editor.data = draft.data; editor.dirty = true; drawEditor(); scheduleCheck(); } }), ' ',
+          el('button', { type: 'button', class: 'secondary', text: '丢弃', onclick: () => { localStorage.removeItem(draftKey(id)); banner.remove(); } }));
+      } else localStorage.removeItem(draftKey(id));
+    } catch (e) { localStorage.removeItem(draftKey(id)); }
+  }
+  editor.banner = banner;
+  drawEditor();
+}
+
+function drawEditor() {
+  const e = editor;
+  e.inputs = [];
+  e.blocks = [];
+  const r = e.report;
+  const stateText = el('span', { class: 'state', id: 'save-state', 'aria-live': 'polite' });
+  e.stateText = stateText;
+  // A download is of the saved version: unsaved changes are saved first; the PDF,
+  // DOCX and HTML are made only from data without errors.
+  const dl = (fmt, label) => el('a', {
+    class: 'button', href: `/api/reports/${e.id}/download/${fmt}`, download: '', text: label,
+    onclick: async (ev) => {
+      ev.preventDefault();
+      if (e.dirty && !e.readOnly && !(await save())) return;
+      if (['pdf', 'docx', 'html'].includes(fmt) && e.check && e.check.errors > 0) {
+        toast(`报告有 ${e.check.errors} 个错误，改正后才能生成 ${label}（见右侧核对结果）`);
+        return;
+      }
+      const a = el('a', { href: `/api/reports/${e.id}/download/${fmt}?version=${e.base}`, download: '' });
+      document.body.append(a);
+      a.click();
+      a.remove();
+    },
+  });
+  const toolbar = el('div', { class: 'toolbar' },
+    e.readOnly ? null : el('button', { type: 'button', id: 'save', text: '保存', onclick: save }),
+    el('button', { type: 'button', class: 'secondary', id: 'preview-button', text: '预览', onclick: preview }),
+    el('button', { type: 'button', class: 'secondary', text: '历史版本', onclick: showVersions }),
+    dl('pdf', 'PDF'), dl('docx', 'DOCX'), dl('html', 'HTML'), dl('json', 'JSON'), dl('xlsx', '工作簿'),
+    stateText);
+  const body = el('div', { id: 'editor-body' });
+  body.append(el('section', { class: 'card' },
+    el('h2', { text: '基本信息' }),
+    el('p', { id: 'version-line' }),
+    textField('机关名称', 'organ'), textField('标题（可不填）', 'title'),
+    textArea('前言（可不填）', 'preamble')));
+  body.append(blocksCard(SECTIONS[0]));
+  for (const t of e.form.tables) body.append(tableCard(t));
+  body.append(blocksCard(SECTIONS[1]), blocksCard(SECTIONS[2]));
+  body.append(el('section', { class: 'card' }, el('h2', { text: '落款' }),
+    textField('落款机关（默认为机关名称）', 'signature.organ'), dateField('成文日期', 'signature.date'),
+    dateField('发布日期', 'meta.published')));
+  const diags = el('section', { class: 'card side', id: 'diagnostics', 'aria-live': 'polite' });
+  e.diagsBox = diags;
+  e.previewBox = el('div', { id: 'preview' });
+  e.versionsBox = el('div', { id: 'versions' });
+  main(el('h1', {}, `${r.organ} ${r.year} 年度报告`), e.banner, toolbar, e.versionsBox,
+    el('div', { class: 'two' }, body, diags), e.previewBox);
+  showCheck();
+  setState();
+}
+
+function setState(text) {
+  const e = editor;
+  const r = e.report;
+  const line = document.getElementById('version-line');
+  if (line) line.textContent = `${r.year} 年度 · ${e.form.notice} 格式 · ${e.readOnly ? r.organ + ' · ' : ''}第 ${r.version} 版（${r.source}，${date(r.saved)}）`;
+  e.stateText.textContent = text || (e.readOnly ? '只读（办公室查看）' : e.dirty ? '有未保存的修改（已暂存在本机）' : `已保存：第 ${e.base} 版`);
+}
+
+function fieldId(path) { return 'f-' + path.replace(/[^a-zA-Z0-9]/g, '-'); }
+
+function textField(label, path) {
+  const input = el('input', { type: 'text', id: fieldId(path), value: shownValue(getAt(editor.data, splitPath(path))), disabled: editor.readOnly, 'data-path': path, size: 40 });
+  input.addEventListener('input', () => { setAt(editor.data, splitPath(path), input.value.trim() === '' ? undefined : input.value); cleanup(); changed(); });
+  editor.inputs.push({ input, path, index: null, td: input.parentElement });
+  return el('label', { for: input.id }, el('span', { text: label }), input);
+}
+
+function dateField(label, path) {
+  const input = el('input', { type: 'date', id: fieldId(path), value: shownValue(getAt(editor.data, splitPath(path))), disabled: editor.readOnly, 'data-path': path });
+  input.addEventListener('input', () => { setAt(editor.data, splitPath(path), input.value === '' ? undefined : input.value); cleanup(); changed(); });
+  return el('label', { for: input.id }, el('span', { text: label }), input);
+}
+
+function textArea(label, path) {
+  const area = el('textarea', { id: fieldId(path), disabled: editor.readOnly, 'data-path': path });
+  area.value = shownValue(getAt(editor.data, splitPath(path)));
+  area.addEventListener('input', () => { setAt(editor.data, splitPath(path), area.value.trim() === '' ? undefined : area.value); changed(); });
+  return el('label', { for: area.id }, el('span', { text: label }), area);
+}
+
+// Removes empty maps left by clearing optional fields (signature, meta).
+function cleanup() {
+  for (const k of ['signature', 'meta']) {
+    const v = editor.data[k];
+    if (v && typeof v === 'object' && Object.keys(v).length === 0) delete editor.data[k];
+  }
+}
+
+// ---- prose blocks: a list of paragraphs or （一） items with a run-in title.
+
+function blocksCard([key, heading, required]) {
+  const e = editor;
+  const card = el('section', { class: 'card', id: 'section-' + key });
+  const list = el('div');
+  const draw = () => {
+    list.replaceChildren();
+    const blocks = Array.isArray(e.data[key]) ? e.data[key] : (typeof e.data[key] === 'string' ? [e.data[key]] : []);
+    blocks.forEach((b, i) => list.append(blockEditor(key, i, b, draw)));
+    if (!e.readOnly) {
+      list.append(el('button', {
+        type: 'button', class: 'secondary', text: '添加一段', onclick: () => {
+          const now = Array.isArray(e.data[key]) ? e.data[key] : [];
+          now.push('');
+          e.data[key] = now;
+          draw(); changed();
+        },
+      }));
+    }
+  };
+  draw();
+  card.append(el('h2', { text: heading + (required ? '' : '（可不填，默认为“无。”）') }), list);
+  return card;
+}
+
+function blockEditor(key, i, block, redraw) {
+  const e = editor;
+  const path = `${key}[${i}]`;
+  const b = typeof block === 'string' ? { title: '', text: block, items: [] } : { title: block.title || '', text: block.text || '', items: block.items || [] };
+  const idBase = fieldId(path);
+  const title = el('input', { type: 'text', id: idBase + '-title', value: b.title, disabled: e.readOnly, size: 30 });
+  const text = el('textarea', { id: idBase + '-text', disabled: e.readOnly });
+  text.value = b.text;
+  const items = el('textarea', { id: idBase + '-items', disabled: e.readOnly, class: 'items' });
+  items.value = b.items.join('\n');
+  const msg = el('div', { class: 'block-msg' });
+  const update = () => {
+    const t = title.value.trim();
+    const its = items.value.split('\n').map((s) => s.trim()).filter((s) => s);
+    let v;
+    if (t === '' && its.length === 0) v = text.value;
+    else { v = { title: t, text: text.value }; if (its.length) v.items = its; }
+    e.data[key][i] = v;
+    changed();
+  };
+  for (const x of [title, text, items]) x.addEventListener('input', update);
+  const fs = el('fieldset', { class: 'block', 'data-path': path },
+    el('legend', { text: `第 ${i + 1} 段` }),
+    el('label', { for: title.id }, el('span', { text: '小标题（有小标题时编为（一）（二）…，可不填）' }), title),
+    el('label', { for: text.id }, el('span', { text: '正文（空一行分段）' }), text),
+    el('label', { for: items.id }, el('span', { text: '分项（每行一项，编为 1. 2. …，可不填）' }), items),
+    msg,
+    e.readOnly ? null : el('div', { class: 'row' },
+      i > 0 ? el('button', { type: 'button', class: 'secondary', text: '上移', onclick: () => { const a = e.data[key]; [a[i - 1], a[i]] = [a[i], a[i - 1]]; redraw(); changed(); } }) : null,
+      el('button', { type: 'button', class: 'secondary', text: '删除这一段', onclick: () => { e.data[key].splice(i, 1); if (e.data[key].length === 0 && key === 'other_matters') delete e.data[key]; redraw(); changed(); } })));
+  e.blocks.push({ path, box: fs, msg });
+  return fs;
+}
+
+// ---- the tables, cell by cell as on the official form.
+
+function rowLengths(table) {
+  const len = {};
+  for (const row of table.rows) for (const c of row.cells) {
+    if (c.path && c.index !== null && c.index !== undefined && c.kind !== 'total') len[c.path] = Math.max(len[c.path] || 0, c.index + 1);
+  }
+  return len;
+}
+
+function tableCard(table) {
+  const e = editor;
+  const lengths = rowLengths(table);
+  const t = el('table', { class: 'form', id: 'table-' + table.key });
+  t.append(el('caption', { text: `${table.number}、${table.heading}` }));
+  const head = el('thead');
+  const bodyRows = el('tbody');
+  for (const row of table.rows) {
+    const tr = el('tr');
+    for (const c of row.cells) {
+      const span = { colspan: c.colspan > 1 ? String(c.colspan) : null, rowspan: c.rowspan > 1 ? String(c.rowspan) : null };
+      if (c.text !== null && c.text !== undefined) {
+        const isRowLabel = row.role === 'data';
+        tr.append(el('th', { ...span, scope: isRowLabel ? 'row' : 'col', class: isRowLabel ? 'rowlabel' : null, text: c.text }));
+        continue;
+      }
+      const parts = c.index === null || c.index === undefined ? splitPath(c.path) : [...splitPath(c.path), c.index];
+      const input = el('input', {
+        type: 'text', inputmode: c.kind === 'money' ? 'decimal' : 'numeric', class: c.kind === 'money' ? 'money' : null,
+        'aria-label': c.label || c.path, disabled: e.readOnly, 'data-path': c.path, 'data-index': c.index === null || c.index === undefined ? null : String(c.index),
+        value: shownValue(getAt(e.data, parts)), autocomplete: 'off',
+      });
+      const msg = el('span', { class: 'cell-msg', id: 'msg-' + fieldId(c.path + '-' + c.index) });
+      const td = el('td', { ...span, class: 'value' + (c.kind === 'total' ? ' total' : '') }, input, msg);
+      input.addEventListener('input', () => {
+        setCell(table, lengths, c, input.value);
+        changed();
+      });
+      e.inputs.push({ input, path: c.path, index: c.index, td, msg, kind: c.kind });
+      tr.append(td);
+    }
+    (row.role === 'header' ? head : bodyRows).append(tr);
+  }
+  t.append(head, bodyRows);
+  return el('section', { class: 'card' }, el('h2', { text: `${table.number}、${table.heading}` }), el('div', { class: 'scroll' }, t));
+}
+
+function setCell(table, lengths, c, text) {
+  const data = editor.data;
+  const value = cellValue(text, c.kind);
+  if (c.index === null || c.index === undefined) {
+    setAt(data, splitPath(c.path), value);
+    return;
+  }
+  const parts = splitPath(c.path);
+  const len = lengths[c.path] || 0;
+  let row = getAt(data, parts);
+  if (!Array.isArray(row)) {
+    if (value === undefined) return;
+    row = new Array(len).fill(0);
+    setAt(data, parts, row);
+  }
+  if (c.kind === 'total') {
+    // The row's 总计: computed when blank, checked when typed.
+    if (value === undefined) row.length = Math.min(row.length, len);
+    else { while (row.length < len) row.push(0); row[len] = value; }
+  } else {
+    while (row.length < len) row.push(0);
+    row[c.index] = value === undefined ? (table.rows_optional ? 0 : null) : value;
+  }
+  // A row of table 三 left all blank or zero is the same as a row left out.
+  const empty = row.slice(0, len).every((v) => v === 0 || v === null) && row.length <= len;
+  if (empty && table.rows_optional && value === undefined) setAt(data, parts, undefined);
+}
+
+// ---- checking as one types, saving, the draft kept in the browser.
+
+function changed() {
+  const e = editor;
+  if (e.readOnly) return;
+  e.dirty = true;
+  try { localStorage.setItem(draftKey(e.id), JSON.stringify({ base: e.base, at: Math.floor(Date.now() / 1000), data: e.data })); } catch (err) { /* storage full: the server copy stays */ }
+  setState();
+  scheduleCheck();
+}
+
+function scheduleCheck() {
+  clearTimeout(editor.timer);
+  editor.timer = setTimeout(runCheck, 150);
+}
+
+async function runCheck() {
+  const e = editor;
+  if (!e) return;
+  const seq = ++e.seq;
+  try {
+    const result = await api('POST', `/api/reports/${e.id}/check`, { data: e.data });
+    if (editor !== e || seq !== e.seq) return; // a later check is on its way
+    e.check = result;
+    showCheck();
+  } catch (err) { setState(err.message); }
+}
+
+function diagTarget(path) {
+  const m = path.match(/^(.*?)(?:\[(\d+)\])?$/);
+  const base = m[1];
+  const index = m[2] === undefined ? null : Number(m[2]);
+  const cells = editor.inputs.filter((x) => x.path === base && x.msg);
+  const cell = cells.find((x) => x.index === index) || (index === null ? cells[0] : null);
+  if (cell) return cell;
+  const block = editor.blocks.find((b) => path === b.path || path.startsWith(b.path + '.') || path.startsWith(b.path + '['));
+  if (block) return block;
+  return null;
+}
+
+function showCheck() {
+  const e = editor;
+  const check = e.check || { diagnostics: [], totals: {}, errors: 0, warnings: 0 };
+  // Live totals: a blank cell shows the value computed from the others.
+  for (const x of e.inputs) {
+    if (!x.msg) continue;
+    const row = check.totals[x.path];
+    x.input.placeholder = row && x.index !== null && x.index !== undefined && row[x.index] !== undefined ? String(row[x.index]) : '';
+    x.td.classList.remove('bad', 'warn');
+    x.msg.replaceChildren();
+    x.input.removeAttribute('aria-invalid');
+    x.input.removeAttribute('aria-describedby');
+  }
+  for (const b of e.blocks) { b.box.classList.remove('bad'); b.msg.replaceChildren(); }
+  const list = el('ol', { class: 'diags' });
+  for (const d of check.diagnostics) {
+    const target = diagTarget(d.path);
+    const cls = d.severity === 'error' ? 'error' : 'warning';
+    if (target && target.msg && target.input) {
+      target.td.classList.add(d.severity === 'error' ? 'bad' : 'warn');
+      // In the cell, the rule and the value expected (the cell stays narrow); the
+      // whole message is its title, read by screen readers, and in the list.
+      const short = d.expected !== null && d.expected !== undefined ? `应为 ${d.expected}` : d.severity === 'error' ? '有误' : '请核对';
+      target.msg.append(el('span', { class: 'msg ' + cls, 'data-rule': d.rule, title: d.message, 'aria-hidden': 'true', text: `${d.rule} ${short}` }),
+        el('span', { class: 'sr-only', text: `${d.rule}：${d.message}` }));
+      if (d.severity === 'error') target.input.setAttribute('aria-invalid', 'true');
+      target.input.setAttribute('aria-describedby', target.msg.id);
+    } else if (target && target.box) {
+      if (d.severity === 'error') target.box.classList.add('bad');
+      target.msg.append(el('p', { class: cls + '-text', text: `${d.rule}：${d.message}` }));
+    }
+    const go = target ? el('button', { type: 'button', class: 'link-dark secondary', text: '定位', onclick: () => (target.input || target.box).scrollIntoView({ block: 'center' }) || (target.input && target.input.focus()) }) : null;
+    list.append(el('li', { class: cls + '-text' },
+      el('strong', { text: `${d.severity === 'error' ? '错误' : d.severity === 'warning' ? '警告' : '说明'} ${d.rule}` }), ' ',
+      d.message, d.hint ? el('div', { class: 'where', text: '提示：' + d.hint }) : null,
+      d.place || d.source ? el('div', { class: 'where', text: [d.place, d.source].filter(Boolean).join(' · ') }) : null, go));
+  }
+  e.diagsBox.replaceChildren(
+    el('h2', { text: '核对结果' }),
+    el('p', { id: 'check-summary', class: check.errors ? 'error-text' : '', text: check.errors || check.warnings ? `${check.errors} 个错误，${check.warnings} 个警告` : '没有发现问题' }),
+    list);
+}
+
+async function save() {
+  const e = editor;
+  clearTimeout(e.timer);
+  setState('正在保存…');
+  try {
+    const d = await api('PUT', `/api/reports/${e.id}`, { data: e.data, base_version: e.base });
+    e.base = d.version;
+    e.report = d.report;
+    e.check = d.check;
+    e.dirty = false;
+    localStorage.removeItem(draftKey(e.id));
+    showCheck();
+    setState();
+    toast(`已保存为第 ${d.version} 版`);
+    return true;
+  } catch (err) {
+    setState(err.message);
+    toast(err.message);
+    return false;
+  }
+}
+
+async function preview() {
+  const e = editor;
+  if (e.dirty && !e.readOnly && !(await save())) return;
+  e.previewBox.replaceChildren(el('section', { class: 'card' }, el('p', { text: '正在排版…' })));
+  try {
+    const p = await api('GET', `/api/reports/${e.id}/preview?version=${e.base}`);
+    const pages = el('div', { class: 'pages' }, p.pages.map((src, i) => el('img', { src, alt: `第 ${i + 1} 页`, loading: 'lazy' })));
+    e.previewBox.replaceChildren(el('section', { class: 'card', id: 'preview-pages' },
+      el('h2', { text: `预览：第 ${p.version} 版，共 ${p.pages.length} 页（与 PDF 同一排版）` }), pages),
+    el('section', { class: 'card' }, el('h2', { text: '网页版（门户网站发布用）' }),
+      el('iframe', { class: 'edition', src: p.html, title: '网页版预览', sandbox: '' })));
+    e.previewBox.scrollIntoView();
+  } catch (err) {
+    e.previewBox.replaceChildren(el('section', { class: 'card' }, el('p', { class: 'error-text', role: 'alert', text: err.message })));
+  }
+}
+
+async function showVersions() {
+  const e = editor;
+  const list = await api('GET', `/api/reports/${e.id}/versions`);
+  e.versionsBox.replaceChildren(el('section', { class: 'card' },
+    el('h2', { text: '历史版本' }),
+    el('table', { class: 'list' },
+      el('thead', {}, el('tr', {}, ['版本', '保存时间', '保存人', '来源', '错误', '警告', ''].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, list.map((v) => el('tr', {},
+        el('td', { text: `第 ${v.number} 版` }), el('td', { text: date(v.saved) }), el('td', { text: v.saved_by }),
+        el('td', { text: v.source }), el('td', { text: v.errors }), el('td', { text: v.warnings }),
+        el('td', {},
+          el('a', { href: `/api/reports/${e.id}/download/yaml?version=${v.number}`, download: '', text: '下载数据' }), ' ',
+          el('a', { href: `/api/reports/${e.id}/download/pdf?version=${v.number}`, download: '', text: 'PDF' }), ' ',
+          e.readOnly || v.number === e.base ? null : el('button', {
+            type: 'button', class: 'secondary', text: '恢复这一版', onclick: async () => {
+              if (e.dirty && !confirm('恢复后，当前未保存的修改将丢失。继续？')) return;
+              try {
+                const d = await api('POST', `/api/reports/${e.id}/versions/${v.number}/restore`);
+                localStorage.removeItem(draftKey(e.id));
+                e.data = d.data; e.base = d.version; e.report = d.report; e.check = d.check; e.dirty = false;
+                e.banner = null;
+                drawEditor();
+                toast(`已恢复第 ${v.number} 版，保存为第 ${d.version} 版`);
+              } catch (err) { toast(err.message); }
+            },
+          })))))),
+    el('button', { type: 'button', class: 'secondary', text: '收起', onclick: () => e.versionsBox.replaceChildren() })));
+}
+
+window.addEventListener('beforeunload', (ev) => {
+  if (editor && editor.dirty) { ev.preventDefault(); ev.returnValue = ''; }
+});
+
+// ---------------------------------------------------------------- the office
+
+async function showOffice() {
+  const yearInput = el('input', { type: 'number', id: 'office-year', min: 2019, max: 2099, value: String(state.officeYear || thisYear() - 1) });
+  const yearBox = el('div');
+  const load = async () => {
+    const year = Number(yearInput.value);
+    state.officeYear = year;
+    yearBox.replaceChildren(el('p', { text: '正在审核…' }));
+    try {
+      const a = await api('GET', `/api/office/${year}/audit`);
+      const counts = Object.entries(a.counts).map(([k, v]) => `${k} ${v}`).join('，') || '没有单位';
+      yearBox.replaceChildren(
+        el('p', { id: 'counts', text: counts }),
+        el('div', { class: 'row' },
+          el('a', { class: 'button', href: `/api/office/${year}/findings.xlsx`, download: '', text: '下载问题清单（工作簿）' }),
+          el('a', { class: 'button', href: `/api/office/${year}/sum?format=xlsx`, download: '', text: '下载汇总（工作簿）' }),
+          el('a', { class: 'button', href: `/api/office/${year}/sum?format=yaml`, download: '', text: '下载汇总（YAML）' })),
+        el('div', { class: 'scroll' }, el('table', { class: 'list', id: 'audit-units' },
+          el('thead', {}, el('tr', {}, ['单位', '用户名', '状态', '错误', '警告', '逾期', ''].map((h) => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, a.units.map((u) => el('tr', {},
+            el('td', { text: u.organ }), el('td', { text: u.unit }), statusCell(u.status), el('td', { text: u.errors }),
+            el('td', { text: u.warnings }), el('td', { text: u.late ? '逾期' : '' }),
+            el('td', {}, u.report ? el('a', { href: `#/report/${u.report}`, text: '查看' }) : null)))))),
+        el('h2', { text: `问题清单（${a.findings.length} 条）` }),
+        el('div', { class: 'scroll' }, el('table', { class: 'list', id: 'audit-findings' },
+          el('thead', {}, el('tr', {}, ['单位', '级别', '规则', '位置', '问题'].map((h) => el('th', { scope: 'col', text: h })))),
+          el('tbody', {}, a.findings.map((f) => el('tr', {},
+            el('td', { text: f.organ }), el('td', { text: f.severity === 'error' ? '错误' : f.severity === 'warning' ? '警告' : '说明' }),
+            el('td', { text: f.rule }), el('td', { text: f.place || f.path }), el('td', { text: f.message })))))));
+    } catch (e) { yearBox.replaceChildren(el('p', { class: 'error-text', role: 'alert', text: e.message })); }
+  };
+  const units = await api('GET', '/api/units');
+  const user = el('input', { type: 'text', id: 'unit-user', required: true, pattern: '[A-Za-z0-9._\\-]{2,64}', size: 16 });
+  const organ = el('input', { type: 'text', id: 'unit-organ', required: true, size: 30 });
+  const kind = el('select', { id: 'unit-kind' }, el('option', { value: 'department', text: '部门（1月31日前公布）' }), el('option', { value: 'government', text: '人民政府（3月31日前公布）' }));
+  const made = el('div', { role: 'alert' });
+  const create = el('form', {
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        const u = await api('POST', '/api/units', { user: user.value.trim(), organ: organ.value.trim(), kind: kind.value });
+        made.replaceChildren(el('p', {}, `已创建 ${u.organ} 的账号：用户名 `, el('span', { class: 'password', text: u.user }), '，密码 ',
+          el('span', { class: 'password', id: 'new-password', text: u.password }), '（只显示这一次，请转交该单位）'));
+        user.value = ''; organ.value = '';
+        drawUnits(await api('GET', '/api/units'));
+      } catch (e) { made.replaceChildren(el('p', { class: 'error-text', text: e.message })); }
+    },
+  }, el('h2', { text: '添加单位' }),
+  el('div', { class: 'row' },
+    el('label', { for: 'unit-organ' }, '机关名称 ', organ), el('label', { for: 'unit-user' }, '用户名 ', user),
+    el('label', { for: 'unit-kind' }, '类型 ', kind), el('button', { type: 'submit', text: '添加' })), made);
+  const unitList = el('div');
+  const drawUnits = (list) => unitList.replaceChildren(list.length === 0 ? el('p', { text: '还没有单位。' }) :
+    el('table', { class: 'list', id: 'units' },
+      el('thead', {}, el('tr', {}, ['机关名称', '用户名', '类型', ''].map((h) => el('th', { scope: 'col', text: h })))),
+      el('tbody', {}, list.map((u) => el('tr', {}, el('td', { text: u.organ }), el('td', { text: u.user }),
+        el('td', { text: u.kind === 'government' ? '人民政府' : '部门' }),
+        el('td', {}, el('button', {
+          type: 'button', class: 'secondary', text: '重设密码', onclick: async () => {
+            try {
+              const r = await api('POST', `/api/units/${encodeURIComponent(u.user)}/password`, {});
+              made.replaceChildren(el('p', {}, `${r.organ} 的新密码：`, el('span', { class: 'password', text: r.password })));
+            } catch (e) { toast(e.message); }
+          },
+        })))))));
+  drawUnits(units);
+  main(el('h1', { text: '各单位年报' }),
+    el('section', { class: 'card' },
+      el('form', { class: 'row', onsubmit: (ev) => { ev.preventDefault(); load(); } },
+        el('label', { for: 'office-year' }, '年度 ', yearInput), el('button', { type: 'submit', id: 'office-load', text: '查看' })),
+      yearBox),
+    el('section', { class: 'card' }, el('h2', { text: '单位名单' }), unitList),
+    el('section', { class: 'card' }, create));
+  load();
+}
