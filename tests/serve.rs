@@ -332,6 +332,15 @@ fn a_unit_uploads_checks_renders_and_downloads_what_the_command_line_makes() {
         assert_eq!(up.status, 201, "{name}: {}", up.text());
         let up = up.json();
         assert_eq!(up["report"]["year"], year, "{name}");
+        // The unit reports as itself: the organ in the file gives way to the account's.
+        assert!(
+            up["notes"][0]
+                .as_str()
+                .is_some_and(|n| n.contains("已改为本单位账号的“青禾市市场监督管理局”")),
+            "{name}: {}",
+            up["notes"]
+        );
+        assert_eq!(up["report"]["organ"], "青禾市市场监督管理局");
         // The check of an upload points into the file (page and line, table and cell).
         for d in up["check"]["diagnostics"].as_array().expect("list") {
             assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()));
@@ -431,6 +440,13 @@ fn a_unit_sees_only_its_own_reports_and_the_office_sees_all() {
     let mut office = office(&server);
     let mut a = unit(&server, &mut office, "unit-a", "甲县甲局");
     let mut b = unit(&server, &mut office, "unit-b", "甲县乙局");
+    // One organ, one unit: the audit goes by the organ's name.
+    let twice = office.send(
+        "POST",
+        "/api/units",
+        Some(json!({"user": "unit-c", "organ": "甲县 乙局", "password": "unit-password-1"})),
+    );
+    assert_eq!(twice.status, 409, "{}", twice.text());
     let started = a.send("POST", "/api/reports", Some(json!({"year": 2025})));
     assert_eq!(started.status, 201, "{}", started.text());
     let id = started.json()["id"].as_i64().expect("id");
@@ -683,6 +699,7 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
     typed["applications"]["new"] = json!([3, 0, 0, 0, 0, 0]);
     typed["applications"]["granted"] = json!([3, 0, 0, 0, 0, 0, 5]);
     typed["title"] = json!("<script>alert(1)</script>甲县甲局2025年政府信息公开工作年度报告");
+    typed["organ"] = json!("乙县乙局");
     let saved = a.send(
         "PUT",
         &format!("/api/reports/{id}"),
@@ -691,6 +708,7 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
     assert_eq!(saved.status, 200, "{}", saved.text());
     let saved = saved.json();
     assert_eq!(saved["version"], 2);
+    assert_eq!(saved["data"]["organ"], "甲县甲局", "a unit saves as itself");
     let r3: Vec<&Value> = saved["check"]["diagnostics"]
         .as_array()
         .expect("list")

@@ -43,11 +43,12 @@ async function login(user, password) {
 const office = await login("office", process.env.NIANBAO_OFFICE_PASSWORD);
 const unitUser = "browser-" + Date.now().toString(36);
 const unitPassword = "browser-pass-1";
+const organ = "浏览器测试县某局" + unitUser.slice(8);
 {
   const r = await fetch(base + "/api/units", {
     method: "POST",
     headers: { "Content-Type": "application/json", Cookie: office.cookie, "X-CSRF-Token": office.csrf },
-    body: JSON.stringify({ user: unitUser, organ: "浏览器测试县某局", password: unitPassword }),
+    body: JSON.stringify({ user: unitUser, organ, password: unitPassword }),
   });
   if (r.status !== 201) throw new Error(`create unit: ${r.status} ${await r.text()}`);
 }
@@ -130,7 +131,28 @@ await tab.waitForFunction((sel) => !/R4/.test(document.querySelector(sel).parent
   .catch(() => fail("the R4 message stayed after the （七）总计 was fixed"));
 console.log("R4 gone once （七）总计 自然人 is 3");
 
+// Typed but not saved, then the page closed and opened again: the draft kept in the
+// browser is offered back, and restored.
+tab.on("dialog", (d) => d.accept().catch(() => {}));
+await tab.fill(cell("applications.carried_over", 1), "0");
+await tab.fill(cell("applications.new", 1), "7");
+await tab.fill(cell("applications.granted", 1), "7");
+await tab.fill(cell("applications.total", 1), "7");
+await tab.waitForFunction(() => /有未保存的修改/.test(document.getElementById("save-state").textContent));
+const editorUrl = tab.url();
+await tab.goto(base + "/#/");
+await tab.goto(editorUrl);
+await tab.reload();
+await tab.waitForSelector("text=恢复这些修改", { timeout: 15000 }).catch(() => fail("no draft offered after reopening"));
+if ((await tab.inputValue(cell("applications.new", 1))) !== "0") fail("the page did not open on the saved version");
+await tab.click("text=恢复这些修改");
+await tab.waitForSelector("table#table-applications");
+if ((await tab.inputValue(cell("applications.new", 1))) !== "7") fail("the draft was not restored");
+else console.log("draft: typed, page reopened, offered and restored");
+
 // ---- 4. save, and download the PDF.
+await tab.waitForFunction(() => /没有发现问题|0 个错误/.test(document.getElementById("check-summary").textContent), null, { timeout: 15000 })
+  .catch(async () => fail("errors left before saving: " + await tab.locator("#diagnostics").textContent()));
 await tab.click("#save");
 await tab.waitForFunction(() => /已保存：第 2 版/.test(document.getElementById("save-state").textContent), null, { timeout: 15000 })
   .catch(() => fail("the save did not become version 2"));
@@ -171,7 +193,7 @@ await tab.click("button[type=submit]");
 await tab.fill("#office-year", "2025");
 await tab.click("#office-load");
 await tab.waitForSelector("#audit-units");
-const row = await tab.locator("#audit-units tr", { hasText: "浏览器测试县某局" }).textContent();
+const row = await tab.locator("#audit-units tr", { hasText: organ }).textContent({ timeout: 15000 });
 if (!/有警告|通过|有错误/.test(row)) fail("the office does not see the unit's status: " + row);
 console.log("office: " + row);
 await axe("office");

@@ -140,7 +140,7 @@ fn info_of(s: &Session) -> SessionInfo {
 /// Starts a session: sets the `nianbao_session` cookie.
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses(
     (status = 200, body = SessionInfo, description = "登录成功"),
-    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody, description = "用户名或密码不对"),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody, description = "用户名或密码不对"), (status = 403, body = ErrorBody, description = "来自其他网站"), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody, description = "服务器正忙"),
     (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn login(
     State(app): State<Arc<App>>,
@@ -198,7 +198,7 @@ pub async fn login(
 
 /// Ends the session.
 #[utoipa::path(post, path = "/api/logout", responses(
-    (status = 204, description = "已退出"), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    (status = 204, description = "已退出"), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(State(app): State<Arc<App>>, s: Session) -> Result<Response, ApiError> {
     let token = s.token.clone();
     app.store
@@ -214,7 +214,7 @@ pub async fn logout(State(app): State<Arc<App>>, s: Session) -> Result<Response,
 
 /// The session's account and CSRF token.
 #[utoipa::path(get, path = "/api/session", responses(
-    (status = 200, body = SessionInfo), (status = 401, body = ErrorBody)))]
+    (status = 200, body = SessionInfo), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn session_info(s: Session) -> axum::Json<SessionInfo> {
     axum::Json(info_of(&s))
 }
@@ -271,7 +271,7 @@ pub struct UnitCreated {
 
 /// The units (office only).
 #[utoipa::path(get, path = "/api/units", responses(
-    (status = 200, body = [UnitInfo]), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+    (status = 200, body = [UnitInfo]), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn units(
     State(app): State<Arc<App>>,
     s: Session,
@@ -334,8 +334,8 @@ fn valid_password(password: &str) -> Result<(), ApiError> {
 
 /// Creates a unit's account (office only).
 #[utoipa::path(post, path = "/api/units", request_body = NewUnit, responses(
-    (status = 201, body = UnitCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
-    (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "用户名已被使用"),
+    (status = 201, body = UnitCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
+    (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "用户名或机关名称已被使用"),
     (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_unit(
     State(app): State<Arc<App>>,
@@ -363,6 +363,16 @@ pub async fn create_unit(
     let created = app
         .store
         .call(move |conn| {
+            // Two units of one organ would be one unit to the audit (it goes by name).
+            let same = store::units(conn)?
+                .into_iter()
+                .any(|u| audit::normalized(&u.organ) == audit::normalized(&o));
+            if same {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("已有机关名称为“{o}”的单位"),
+                ));
+            }
             Ok(store::create_account(
                 conn,
                 &user,
@@ -397,7 +407,7 @@ pub struct NewPassword {
 /// Gives a unit a new password and ends its sessions (office only).
 #[utoipa::path(post, path = "/api/units/{user}/password", request_body = NewPassword,
     params(("user" = String, Path, description = "单位的用户名")), responses(
-    (status = 200, body = UnitCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 200, body = UnitCreated), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 415, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 pub async fn reset_password(
@@ -487,7 +497,7 @@ fn status_of(errors: i64, warnings: i64) -> &'static str {
 
 /// The reports this account may see: a unit's own, or every unit's for the office.
 #[utoipa::path(get, path = "/api/reports", params(YearQuery), responses(
-    (status = 200, body = [ReportSummary]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody)))]
+    (status = 200, body = [ReportSummary]), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn reports(
     State(app): State<Arc<App>>,
     s: Session,
@@ -518,7 +528,7 @@ pub struct NewReport {
 /// Starts this unit's report for a year: placeholder prose, every number 0 but those
 /// carried over from last year's report (上年结转, 现行有效件数).
 #[utoipa::path(post, path = "/api/reports", request_body = NewReport, responses(
-    (status = 201, body = ReportSummary), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 201, body = ReportSummary), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 409, body = ErrorBody, description = "这一年度的报告已经有了"),
     (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn start_report(
@@ -627,13 +637,15 @@ pub struct UploadResult {
     pub report: ReportSummary,
     /// The check of what was read (with the places in the uploaded file).
     pub check: CheckResult,
+    /// What was changed on the way in (the organ's name), in Chinese.
+    pub notes: Vec<String>,
 }
 
 /// Uploads a report file as a new version of this unit's report for its year: the
 /// fill-in workbook, a YAML/JSON/TOML data file, or a published DOCX/HTML/PDF.
 #[utoipa::path(post, path = "/api/reports/upload", params(UploadQuery),
     request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "文件内容（至多 32 MiB）"),
-    responses((status = 201, body = UploadResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 201, body = UploadResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn upload(
     State(app): State<Arc<App>>,
@@ -668,7 +680,9 @@ pub async fn upload(
     let name: String = name.chars().filter(|c| !c.is_control()).collect();
     let kind = Upload::of(&name, &bytes);
     let partial = q.partial.unwrap_or(false);
-    let (decoded, checked) = tokio::task::spawn_blocking(move || {
+    let (decoded, checked) = app
+        .checkers
+        .run(move |()| {
         let decoded = report::read_upload(kind, bytes)?;
         let unread = report::unread_rows(&decoded);
         if !unread.is_empty() && !partial {
@@ -681,9 +695,8 @@ pub async fn upload(
         let checked = report::check_decoded(decoded, None);
         Ok::<_, ApiError>((report, checked))
     })
-    .await
-    .map_err(ApiError::internal)??;
-    let Some(report) = decoded else {
+    .await??;
+    let Some(mut report) = decoded else {
         let first: Vec<String> = checked
             .result
             .diagnostics
@@ -705,20 +718,40 @@ pub async fn upload(
             report.year
         )));
     }
+    report::edition_for(report.year)?;
+    // A unit reports as itself: the organ in the file gives way to the account's.
+    let mut notes = Vec::new();
+    if report.organ != s.account.organ {
+        notes.push(format!(
+            "文件中的机关名称“{}”已改为本单位账号的“{}”",
+            report.organ, s.account.organ
+        ));
+        report.organ = s.account.organ.clone();
+    }
     let data = write::to_string(&report, Format::Json);
     let source = if name.is_empty() {
         "上传".to_string()
     } else {
         format!("上传：{name}")
     };
-    // The stored data is checked again as stored (the version's counts).
-    let stored = report::check_json(&data, None);
-    let row = save_version(&app, &s, report.year, None, data, source, &stored.result).await?;
+    // The stored data is checked again as stored, with last year's report (the
+    // version's counts are those the editor shows).
+    let last = last_years_data(&app, s.account.id, report.year).await?;
+    let text = data.clone();
+    let stored = app
+        .checkers
+        .run(move |()| {
+            let previous = last.and_then(|d| load::read_str(&d, Format::Json).report);
+            report::check_json(&text, previous.as_ref()).result
+        })
+        .await?;
+    let row = save_version(&app, &s, report.year, None, data, source, &stored).await?;
     Ok((
         StatusCode::CREATED,
         axum::Json(UploadResult {
             report: summary(&row),
             check: checked.result,
+            notes,
         }),
     ))
 }
@@ -778,9 +811,9 @@ async fn last_years_data(app: &App, account: i64, year: i64) -> Result<Option<St
 
 async fn checked(app: &App, row: &ReportRow, data: String) -> Result<CheckResult, ApiError> {
     let previous = previous_of(app, row).await?;
-    tokio::task::spawn_blocking(move || report::check_json(&data, previous.as_ref()).result)
+    app.checkers
+        .run(move |()| report::check_json(&data, previous.as_ref()).result)
         .await
-        .map_err(ApiError::internal)
 }
 
 fn parse_data(data: &str) -> serde_json::Value {
@@ -789,7 +822,7 @@ fn parse_data(data: &str) -> serde_json::Value {
 
 /// A report: its latest version's data and check.
 #[utoipa::path(get, path = "/api/reports/{id}", params(("id" = i64, Path, description = "报告编号")),
-    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn report_detail(
     State(app): State<Arc<App>>,
     s: Session,
@@ -825,19 +858,31 @@ pub struct CheckRequest {
     pub data: serde_json::Value,
 }
 
-fn data_text(data: &serde_json::Value) -> Result<String, ApiError> {
-    if !data.is_object() {
+/// The report data as stored: compact JSON of at most a data file's size
+/// (`limits::MAX_TEXT_FILE_BYTES`, 2 MiB), with the organ of the account (a unit
+/// reports as itself: the office's roster and audit go by this name).
+fn data_text(data: &mut serde_json::Value, organ: &str) -> Result<String, ApiError> {
+    let Some(map) = data.as_object_mut() else {
         return Err(ApiError::unprocessable(
             "data 应是一份报告数据（JSON 对象）",
         ));
+    };
+    map.insert("organ".into(), serde_json::Value::String(organ.into()));
+    let text = serde_json::to_string(data).map_err(ApiError::internal)?;
+    let limit = nianbao_form::limits::MAX_TEXT_FILE_BYTES;
+    if text.len() as u64 > limit {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("报告数据超过 {} MiB 的上限", limit / 1024 / 1024),
+        ));
     }
-    serde_json::to_string_pretty(data).map_err(ApiError::internal)
+    Ok(text)
 }
 
 /// Saves the editor's data as a new version.
 #[utoipa::path(put, path = "/api/reports/{id}", params(("id" = i64, Path, description = "报告编号")),
     request_body = SaveRequest, responses((status = 200, body = ReportDetail), (status = 400, body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 pub async fn save(
@@ -847,7 +892,8 @@ pub async fn save(
     JsonBody(req): JsonBody<SaveRequest>,
 ) -> Result<axum::Json<ReportDetail>, ApiError> {
     let row = editable(&app, &s, id).await?;
-    let text = data_text(&req.data)?;
+    let mut data = req.data;
+    let text = data_text(&mut data, &row.account.organ)?;
     let check = checked(&app, &row, text.clone()).await?;
     // The year stays the report's: a year typed differently is reported by the check
     // and saved as typed, in this report.
@@ -864,7 +910,7 @@ pub async fn save(
     Ok(axum::Json(ReportDetail {
         report: summary(&saved),
         version: saved.latest.number,
-        data: req.data,
+        data,
         check,
     }))
 }
@@ -873,7 +919,7 @@ pub async fn save(
 /// report of the unit).
 #[utoipa::path(post, path = "/api/reports/{id}/check", params(("id" = i64, Path, description = "报告编号")),
     request_body = CheckRequest, responses((status = 200, body = CheckResult), (status = 400, body = ErrorBody),
-    (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 413, body = ErrorBody), (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn check_report(
     State(app): State<Arc<App>>,
@@ -882,23 +928,27 @@ pub async fn check_report(
     JsonBody(req): JsonBody<CheckRequest>,
 ) -> Result<axum::Json<CheckResult>, ApiError> {
     let row = visible(&app, &s, id).await?;
-    let text = data_text(&req.data)?;
+    let mut data = req.data;
+    let text = data_text(&mut data, &row.account.organ)?;
     Ok(axum::Json(checked(&app, &row, text).await?))
 }
 
 /// Checks any report data (no last year's report).
 #[utoipa::path(post, path = "/api/check", request_body = CheckRequest, responses(
-    (status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    (status = 200, body = CheckResult), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 pub async fn check_data(
-    _s: Session,
+    State(app): State<Arc<App>>,
+    s: Session,
     JsonBody(req): JsonBody<CheckRequest>,
 ) -> Result<axum::Json<CheckResult>, ApiError> {
-    let text = data_text(&req.data)?;
-    let result = tokio::task::spawn_blocking(move || report::check_json(&text, None).result)
-        .await
-        .map_err(ApiError::internal)?;
+    let mut data = req.data;
+    let text = data_text(&mut data, &s.account.organ)?;
+    let result = app
+        .checkers
+        .run(move |()| report::check_json(&text, None).result)
+        .await?;
     Ok(axum::Json(result))
 }
 
@@ -921,7 +971,7 @@ pub struct VersionInfo {
 
 /// Every version of a report, newest first.
 #[utoipa::path(get, path = "/api/reports/{id}/versions", params(("id" = i64, Path, description = "报告编号")),
-    responses((status = 200, body = [VersionInfo]), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [VersionInfo]), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn versions(
     State(app): State<Arc<App>>,
     s: Session,
@@ -957,7 +1007,7 @@ async fn version_data(app: &App, id: i64, number: i64) -> Result<String, ApiErro
 /// One version of a report: its data and check.
 #[utoipa::path(get, path = "/api/reports/{id}/versions/{number}", params(("id" = i64, Path, description = "报告编号"),
     ("number" = i64, Path, description = "版本号")),
-    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn version_detail(
     State(app): State<Arc<App>>,
     s: Session,
@@ -977,7 +1027,7 @@ pub async fn version_detail(
 /// Restores an earlier version: it is saved again as the newest.
 #[utoipa::path(post, path = "/api/reports/{id}/versions/{number}/restore", params(("id" = i64, Path, description = "报告编号"),
     ("number" = i64, Path, description = "版本号")),
-    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = ReportDetail), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody)))]
 pub async fn restore(
     State(app): State<Arc<App>>,
@@ -1069,7 +1119,7 @@ fn refused(refusal: Refusal, diagnostics: &[nianbao_form::diag::Diagnostic]) -> 
         (String = "text/html"), (Object = "application/json"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (String = "application/yaml"))),
-    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 pub async fn download(
     State(app): State<Arc<App>>,
@@ -1091,12 +1141,13 @@ pub async fn download(
         "docx" => Output::Docx,
         "html" => Output::Html,
         "json" | "xlsx" | "yaml" => {
-            let checked = tokio::task::spawn_blocking(move || {
-                nianbao_form::check::check(load::read_str(&data, Format::Json), None)
-            })
-            .await
-            .map_err(ApiError::internal)?
-            .map_err(|_| ApiError::unprocessable("报告数据无法读出，不能导出"))?;
+            let checked = app
+                .checkers
+                .run(move |()| {
+                    nianbao_form::check::check(load::read_str(&data, Format::Json), None)
+                })
+                .await?
+                .map_err(|_| ApiError::unprocessable("报告数据无法读出，不能导出"))?;
             let bytes = data_file(&format, &checked.report, &checked.totals)?;
             return Ok(file_response(
                 content_type_of(&format),
@@ -1148,7 +1199,7 @@ pub struct PreviewInfo {
 /// Typesets a version (the latest by default) and gives the addresses of its page
 /// images: the same pages as the PDF. A report with errors is previewed too.
 #[utoipa::path(get, path = "/api/reports/{id}/preview", params(("id" = i64, Path, description = "报告编号"), VersionQuery),
-    responses((status = 200, body = PreviewInfo), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = PreviewInfo), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn preview(
     State(app): State<Arc<App>>,
@@ -1187,7 +1238,7 @@ async fn preview_pages(app: &App, id: i64, number: i64) -> Result<Arc<Vec<String
 #[utoipa::path(get, path = "/api/reports/{id}/preview/{version}/{page}", params(("id" = i64, Path, description = "报告编号"),
     ("version" = i64, Path, description = "版本号"), ("page" = usize, Path, description = "页码，从 1 起")),
     responses((status = 200, description = "SVG", content_type = "image/svg+xml", body = String),
-    (status = 401, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn preview_page(
     State(app): State<Arc<App>>,
     s: Session,
@@ -1223,7 +1274,7 @@ pub async fn preview_page(
 /// with errors too; no script runs in it.
 #[utoipa::path(get, path = "/api/reports/{id}/preview.html", params(("id" = i64, Path, description = "报告编号"), VersionQuery),
     responses((status = 200, description = "HTML", content_type = "text/html", body = String),
-    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 404, body = ErrorBody),
     (status = 422, body = ErrorBody)))]
 pub async fn preview_html(
     State(app): State<Arc<App>>,
@@ -1334,39 +1385,40 @@ async fn run_audit(app: &App, year: i64) -> Result<(audit::Audit, Vec<ReportRow>
         .await?;
     let work_dir = app.data.join("tmp");
     let rows = this.clone();
-    let audit = tokio::task::spawn_blocking(move || {
-        std::fs::create_dir_all(&work_dir).map_err(ApiError::internal)?;
-        let dir = tempfile_dir(&work_dir)?;
-        let write_all =
-            |sub: &str, rows: &[ReportRow]| -> Result<Vec<std::path::PathBuf>, ApiError> {
-                let d = dir.path.join(sub);
-                std::fs::create_dir_all(&d).map_err(ApiError::internal)?;
-                rows.iter()
-                    .map(|r| {
-                        let p = d.join(format!("unit-{}.json", r.account.id));
-                        std::fs::write(&p, &r.latest.data).map_err(ApiError::internal)?;
-                        Ok(p)
-                    })
-                    .collect()
-            };
-        let files = write_all("this", &rows)?;
-        let previous = write_all("last", &last)?;
-        let roster: Vec<RosterEntry> = units
-            .iter()
-            .map(|u| RosterEntry {
-                organ: u.organ.clone(),
-                kind: OrganKind::parse(&u.kind),
-            })
-            .collect();
-        Ok::<_, ApiError>(audit::audit(
-            &files,
-            &previous,
-            Some(&roster),
-            &nianbao_form::check::Options::default(),
-        ))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+    let audit = app
+        .checkers
+        .run(move |()| {
+            std::fs::create_dir_all(&work_dir).map_err(ApiError::internal)?;
+            let dir = tempfile_dir(&work_dir)?;
+            let write_all =
+                |sub: &str, rows: &[ReportRow]| -> Result<Vec<std::path::PathBuf>, ApiError> {
+                    let d = dir.path.join(sub);
+                    std::fs::create_dir_all(&d).map_err(ApiError::internal)?;
+                    rows.iter()
+                        .map(|r| {
+                            let p = d.join(format!("unit-{}.json", r.account.id));
+                            std::fs::write(&p, &r.latest.data).map_err(ApiError::internal)?;
+                            Ok(p)
+                        })
+                        .collect()
+                };
+            let files = write_all("this", &rows)?;
+            let previous = write_all("last", &last)?;
+            let roster: Vec<RosterEntry> = units
+                .iter()
+                .map(|u| RosterEntry {
+                    organ: u.organ.clone(),
+                    kind: OrganKind::parse(&u.kind),
+                })
+                .collect();
+            Ok::<_, ApiError>(audit::audit(
+                &files,
+                &previous,
+                Some(&roster),
+                &nianbao_form::check::Options::default(),
+            ))
+        })
+        .await??;
     Ok((audit, this))
 }
 
@@ -1389,7 +1441,7 @@ fn tempfile_dir(parent: &std::path::Path) -> Result<TempDir, ApiError> {
 
 /// The year's audit, live: every unit's status, the findings (office only).
 #[utoipa::path(get, path = "/api/office/{year}/audit", params(("year" = i64, Path, description = "年度")),
-    responses((status = 200, body = OfficeAudit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
+    responses((status = 200, body = OfficeAudit), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody),
     (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn office_audit(
     State(app): State<Arc<App>>,
@@ -1451,7 +1503,7 @@ pub async fn office_audit(
 /// The findings workbook of the year (汇总, 问题清单), as `nianbao audit -o` writes it.
 #[utoipa::path(get, path = "/api/office/{year}/findings.xlsx", params(("year" = i64, Path, description = "年度")),
     responses((status = 200, description = "工作簿", content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body = Vec<u8>),
-    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody)))]
 pub async fn office_findings(
     State(app): State<Arc<App>>,
@@ -1487,7 +1539,7 @@ pub struct SumQuery {
     responses((status = 200, description = "汇总报告", content((Object = "application/json"),
         (String = "application/yaml"),
         (Vec<u8> = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
-    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    (status = 400, body = ErrorBody), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody),
     (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn office_sum(
     State(app): State<Arc<App>>,
@@ -1509,32 +1561,33 @@ pub async fn office_sum(
     if !matches!(format.as_str(), "json" | "yaml" | "xlsx") {
         return Err(ApiError::bad_request("format 为 json、yaml 或 xlsx"));
     }
-    let bytes = tokio::task::spawn_blocking(move || {
-        let mut reports = Vec::new();
-        let mut unreadable = Vec::new();
-        for r in &rows {
-            let checked = report::check_json(&r.latest.data, None);
-            match checked.report {
-                Some(rep) if checked.result.errors == 0 => {
-                    reports.push((r.account.organ.clone(), rep));
+    let bytes = app
+        .checkers
+        .run(move |()| {
+            let mut reports = Vec::new();
+            let mut unreadable = Vec::new();
+            for r in &rows {
+                let checked = report::check_json(&r.latest.data, None);
+                match checked.report {
+                    Some(rep) if checked.result.errors == 0 => {
+                        reports.push((r.account.organ.clone(), rep));
+                    }
+                    _ => unreadable.push(r.account.organ.clone()),
                 }
-                _ => unreadable.push(r.account.organ.clone()),
             }
-        }
-        if !unreadable.is_empty() {
-            return Err(ApiError::unprocessable(format!(
-                "这些单位的报告有错误，改正后才能汇总：{}",
-                unreadable.join("、")
-            )));
-        }
-        let sum = audit::sum(&reports, &organ, Some(year))
-            .map_err(|e| ApiError::unprocessable(e.join("；")))?;
-        let c = nianbao_form::check::check_report(sum);
-        let bytes = data_file(&format, &c.report, &c.totals)?;
-        Ok::<_, ApiError>((format, bytes))
-    })
-    .await
-    .map_err(ApiError::internal)??;
+            if !unreadable.is_empty() {
+                return Err(ApiError::unprocessable(format!(
+                    "这些单位的报告有错误，改正后才能汇总：{}",
+                    unreadable.join("、")
+                )));
+            }
+            let sum = audit::sum(&reports, &organ, Some(year))
+                .map_err(|e| ApiError::unprocessable(e.join("；")))?;
+            let c = nianbao_form::check::check_report(sum);
+            let bytes = data_file(&format, &c.report, &c.totals)?;
+            Ok::<_, ApiError>((format, bytes))
+        })
+        .await??;
     let (format, bytes) = bytes;
     if format == "json" {
         let mut r = bytes.into_response();

@@ -65,6 +65,10 @@ pub struct App {
     pub dummy_hash: String,
     /// The threads that hash passwords ([`work`]).
     pub hashers: Pool<()>,
+    /// The threads that read uploads, check reports and run the audit: as many as
+    /// cores, so that a burst of keystrokes or uploads queues instead of spawning a
+    /// thread each.
+    pub checkers: Pool<()>,
 }
 
 /// How many Argon2 hashes run at once ([`App::hashers`]): 19 MiB each.
@@ -138,6 +142,7 @@ pub fn run(config: Config) -> Result<(), String> {
         data: config.data.clone(),
         dummy_hash: auth::hash_password(&auth::random_hex(16)).map_err(|e| e.message)?,
         hashers: Pool::start("nianbao-hash", HASHES_AT_ONCE, || ()),
+        checkers: Pool::start("nianbao-check", config.workers, || ()),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -382,15 +382,14 @@ pub fn report_of(conn: &Connection, account: i64, year: i64) -> rusqlite::Result
 
 /// Every version of a report, newest first, without their data.
 pub fn versions(conn: &Connection, report: i64) -> rusqlite::Result<Vec<Version>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT {VERSION_COLUMNS} FROM version v JOIN account b ON b.id = v.saved_by
-         WHERE v.report = ?1 ORDER BY v.number DESC"
-    ))?;
-    let rows = stmt.query_map([report], |r| {
-        let mut v = version_row(r, 0)?;
-        v.data.clear();
-        Ok(v)
-    })?;
+    // The data is left out (an empty text in its place): a list of versions must not
+    // read every version's report.
+    let mut stmt = conn.prepare(
+        "SELECT v.number, '', v.saved, b.login, v.source, v.errors, v.warnings
+         FROM version v JOIN account b ON b.id = v.saved_by
+         WHERE v.report = ?1 ORDER BY v.number DESC",
+    )?;
+    let rows = stmt.query_map([report], |r| version_row(r, 0))?;
     rows.collect()
 }
 

@@ -269,8 +269,10 @@ async function showEditor(id) {
       const draft = JSON.parse(saved);
       if (JSON.stringify(draft.data) !== JSON.stringify(editor.data)) {
         banner = el('div', { class: 'banner', role: 'alert' },
-          `本机浏览器中有第 ${draft.base} 版之后未保存的修改（${date(draft.at)}）。 `,
-          el('button', { type: 'button', text: '恢复这些修改', onclick: () => { editor.data = draft.data; editor.dirty = true; drawEditor(); scheduleCheck(); } }), ' ',
+          `本机浏览器中有第 ${draft.base} 版之后未保存的修改（${date(draft.at)}）。`,
+          draft.base !== detail.version ? `此后已另存了第 ${detail.version} 版；恢复后保存时会先询问。 ` : ' ',
+          // The draft keeps the version it was typed on, so a save over a newer one asks first.
+          el('button', { type: 'button', text: '恢复这些修改', onclick: () => { editor.data = draft.data; editor.base = draft.base; editor.dirty = true; editor.banner = null; drawEditor(); scheduleCheck(); } }), ' ',
           el('button', { type: 'button', class: 'secondary', text: '丢弃', onclick: () => { localStorage.removeItem(draftKey(id)); banner.remove(); } }));
       } else localStorage.removeItem(draftKey(id));
     } catch (e) { localStorage.removeItem(draftKey(id)); }
@@ -297,10 +299,7 @@ function drawEditor() {
         toast(`报告有 ${e.check.errors} 个错误，改正后才能生成 ${label}（见右侧核对结果）`);
         return;
       }
-      const a = el('a', { href: `/api/reports/${e.id}/download/${fmt}?version=${e.base}`, download: '' });
-      document.body.append(a);
-      a.click();
-      a.remove();
+      await download(`/api/reports/${e.id}/download/${fmt}?version=${e.base}`);
     },
   });
   const toolbar = el('div', { class: 'toolbar' },
@@ -313,7 +312,8 @@ function drawEditor() {
   body.append(el('section', { class: 'card' },
     el('h2', { text: '基本信息' }),
     el('p', { id: 'version-line' }),
-    textField('机关名称', 'organ'), textField('标题（可不填）', 'title'),
+    el('p', {}, '机关名称：', el('strong', { text: shownValue(e.data.organ) }), '（由办公室设置，与账号一致）'),
+    textField('标题（可不填）', 'title'),
     textArea('前言（可不填）', 'preamble')));
   body.append(blocksCard(SECTIONS[0]));
   for (const t of e.form.tables) body.append(tableCard(t));
@@ -329,6 +329,32 @@ function drawEditor() {
     el('div', { class: 'two' }, body, diags), e.previewBox);
   showCheck();
   setState();
+}
+
+// Fetches a file and hands it to the browser as a download; an error answer (the
+// report has errors, the session ended) is shown, never saved as the file.
+function fileLink(attrs) {
+  return el('a', { ...attrs, download: null, onclick: (ev) => { ev.preventDefault(); download(ev.currentTarget.href); } });
+}
+
+async function download(url) {
+  let response;
+  try { response = await fetch(url, { credentials: 'same-origin' }); } catch (err) { toast('无法连接服务器'); return; }
+  if (!response.ok) {
+    let message = '下载失败：' + response.status;
+    try { message = (await response.json()).error || message; } catch (err) { /* not JSON */ }
+    toast(message);
+    return;
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const m = disposition.match(/filename\*=UTF-8''([^;]+)/);
+  const name = m ? decodeURIComponent(m[1]) : 'report';
+  const href = URL.createObjectURL(await response.blob());
+  const a = el('a', { href, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 60000);
 }
 
 function setState(text) {
@@ -506,11 +532,16 @@ function setCell(table, lengths, c, text) {
 
 // ---- checking as one types, saving, the draft kept in the browser.
 
+function keepDraft(e) {
+  try { localStorage.setItem(draftKey(e.id), JSON.stringify({ base: e.base, at: Math.floor(Date.now() / 1000), data: e.data })); } catch (err) { /* storage full: the server copy stays */ }
+}
+
 function changed() {
   const e = editor;
   if (e.readOnly) return;
   e.dirty = true;
-  try { localStorage.setItem(draftKey(e.id), JSON.stringify({ base: e.base, at: Math.floor(Date.now() / 1000), data: e.data })); } catch (err) { /* storage full: the server copy stays */ }
+  e.changes = (e.changes || 0) + 1;
+  keepDraft(e);
   setState();
   scheduleCheck();
 }
@@ -587,22 +618,34 @@ function showCheck() {
     list);
 }
 
-async function save() {
+async function save(overwrite) {
   const e = editor;
   clearTimeout(e.timer);
+  e.seq++; // a check on its way must not replace the save's
+  const sent = e.changes || 0;
   setState('正在保存…');
   try {
-    const d = await api('PUT', `/api/reports/${e.id}`, { data: e.data, base_version: e.base });
+    const d = await api('PUT', `/api/reports/${e.id}`, { data: e.data, base_version: overwrite ? null : e.base });
     e.base = d.version;
     e.report = d.report;
-    e.check = d.check;
-    e.dirty = false;
-    localStorage.removeItem(draftKey(e.id));
+    if (d.data) e.data.organ = d.data.organ;
+    if ((e.changes || 0) === sent) {
+      e.check = d.check;
+      e.dirty = false;
+      localStorage.removeItem(draftKey(e.id));
+    } else {
+      keepDraft(e); // typed while saving: still to be saved
+      scheduleCheck();
+    }
     showCheck();
     setState();
     toast(`已保存为第 ${d.version} 版`);
     return true;
   } catch (err) {
+    if (err.status === 409 && !overwrite
+      && confirm(`${err.message}\n\n仍要把本页内容保存为最新的一版吗？（其他版本都保留在“历史版本”中）`)) {
+      return save(true);
+    }
     setState(err.message);
     toast(err.message);
     return false;
@@ -637,12 +680,13 @@ async function showVersions() {
         el('td', { text: `第 ${v.number} 版` }), el('td', { text: date(v.saved) }), el('td', { text: v.saved_by }),
         el('td', { text: v.source }), el('td', { text: v.errors }), el('td', { text: v.warnings }),
         el('td', {},
-          el('a', { href: `/api/reports/${e.id}/download/yaml?version=${v.number}`, download: '', text: '下载数据' }), ' ',
-          el('a', { href: `/api/reports/${e.id}/download/pdf?version=${v.number}`, download: '', text: 'PDF' }), ' ',
+          el('a', { href: `/api/reports/${e.id}/download/yaml?version=${v.number}`, text: '下载数据', onclick: (ev) => { ev.preventDefault(); download(ev.currentTarget.href); } }), ' ',
+          el('a', { href: `/api/reports/${e.id}/download/pdf?version=${v.number}`, text: 'PDF', onclick: (ev) => { ev.preventDefault(); download(ev.currentTarget.href); } }), ' ',
           e.readOnly || v.number === e.base ? null : el('button', {
             type: 'button', class: 'secondary', text: '恢复这一版', onclick: async () => {
               if (e.dirty && !confirm('恢复后，当前未保存的修改将丢失。继续？')) return;
               try {
+                e.seq++;
                 const d = await api('POST', `/api/reports/${e.id}/versions/${v.number}/restore`);
                 localStorage.removeItem(draftKey(e.id));
                 e.data = d.data; e.base = d.version; e.report = d.report; e.check = d.check; e.dirty = false;
@@ -674,9 +718,9 @@ async function showOffice() {
       yearBox.replaceChildren(
         el('p', { id: 'counts', text: counts }),
         el('div', { class: 'row' },
-          el('a', { class: 'button', href: `/api/office/${year}/findings.xlsx`, download: '', text: '下载问题清单（工作簿）' }),
-          el('a', { class: 'button', href: `/api/office/${year}/sum?format=xlsx`, download: '', text: '下载汇总（工作簿）' }),
-          el('a', { class: 'button', href: `/api/office/${year}/sum?format=yaml`, download: '', text: '下载汇总（YAML）' })),
+          fileLink({ class: 'button', href: `/api/office/${year}/findings.xlsx`, download: '', text: '下载问题清单（工作簿）' }),
+          fileLink({ class: 'button', href: `/api/office/${year}/sum?format=xlsx`, download: '', text: '下载汇总（工作簿）' }),
+          fileLink({ class: 'button', href: `/api/office/${year}/sum?format=yaml`, download: '', text: '下载汇总（YAML）' })),
         el('div', { class: 'scroll' }, el('table', { class: 'list', id: 'audit-units' },
           el('thead', {}, el('tr', {}, ['单位', '用户名', '状态', '错误', '警告', '逾期', ''].map((h) => el('th', { scope: 'col', text: h })))),
           el('tbody', {}, a.units.map((u) => el('tr', {},
