@@ -521,6 +521,28 @@ fn a_unit_sees_only_its_own_reports_and_the_office_sees_all() {
     let book = office.get("/api/office/2025/findings.xlsx");
     assert_eq!(book.status, 200);
     assert!(book.body.starts_with(b"PK"));
+    // The workbook names units by their login, never the server's temporary files.
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(book.body.clone())).expect("xlsx");
+    use calamine::Reader;
+    let mut text = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).expect("sheet");
+        for row in range.rows() {
+            for c in row {
+                text.push_str(&c.to_string());
+                text.push('\t');
+            }
+        }
+    }
+    assert!(
+        text.contains("甲县甲局") && text.contains("unit-a"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("/tmp") && !text.contains(".json") && !text.contains("audit-"),
+        "{text}"
+    );
     let sum = office.get("/api/office/2025/sum");
     assert_eq!(sum.status, 200, "{}", sum.text());
     assert_eq!(sum.json()["year"], 2025);
@@ -613,6 +635,31 @@ fn changes_without_the_csrf_token_or_from_another_site_are_refused() {
     );
     assert_eq!(bad.status, 401);
     assert!(anon.cookie.is_none());
+    // Login names are not case-sensitive (a phone capitalises the first letter).
+    Client::login(&server, "UNIT-A", "unit-password-1");
+    // Five wrong passwords in a row: the name is paused, the right password refused too.
+    for _ in 0..5 {
+        let wrong = anon.send(
+            "POST",
+            "/api/login",
+            Some(json!({"user": "unit-a", "password": "wrong-wrong"})),
+        );
+        assert_eq!(wrong.status, 401);
+    }
+    let paused = anon.send(
+        "POST",
+        "/api/login",
+        Some(json!({"user": "unit-a", "password": "unit-password-1"})),
+    );
+    assert_eq!(paused.status, 429, "{}", paused.text());
+    assert!(
+        paused.json()["error"]
+            .as_str()
+            .expect("error")
+            .contains("1 分钟后再试")
+    );
+    // Another name is not paused.
+    Client::login(&server, "office", OFFICE_PASSWORD);
     // Logging out ends the session.
     assert_eq!(a.send("POST", "/api/logout", None).status, 204);
     assert_eq!(a.get("/api/reports").status, 401);
@@ -741,6 +788,34 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
     );
     assert!(!html.contains("<script>alert"));
 
+    // An unknown name in {{…}}: the check says so at its text, and a preview says why it
+    // cannot typeset (422, not a server error).
+    let mut unknown = first.clone();
+    unknown["problems"] = json!(["数量为{{foo.bar}}件。"]);
+    let c = a.send(
+        "POST",
+        &format!("/api/reports/{id}/check"),
+        Some(json!({"data": unknown})),
+    );
+    assert!(c.text().contains("foo"), "{}", c.text());
+    assert_eq!(
+        a.send(
+            "PUT",
+            &format!("/api/reports/{id}"),
+            Some(json!({"data": unknown}))
+        )
+        .status,
+        200
+    );
+    let p = a.get(&format!("/api/reports/{id}/preview"));
+    assert_eq!(p.status, 422, "{}", p.text());
+    let restored_2 = a.send(
+        "POST",
+        &format!("/api/reports/{id}/versions/2/restore"),
+        None,
+    );
+    assert_eq!(restored_2.status, 200);
+
     let versions = a.get(&format!("/api/reports/{id}/versions")).json();
     let numbers: Vec<i64> = versions
         .as_array()
@@ -748,10 +823,11 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
         .iter()
         .map(|v| v["number"].as_i64().expect("n"))
         .collect();
-    assert_eq!(numbers, [2, 1]);
+    assert_eq!(numbers, [4, 3, 2, 1]);
     assert_eq!(versions[0]["errors"], saved["check"]["errors"]);
-    assert_eq!(versions[1]["source"], "新建");
-    // Version 1 as it was; restored, it is version 3 with version 1's data.
+    assert_eq!(versions[0]["source"], "恢复第 2 版");
+    assert_eq!(versions[3]["source"], "新建");
+    // Version 1 as it was; restored, it is version 5 with version 1's data.
     let v1 = a.get(&format!("/api/reports/{id}/versions/1")).json();
     assert_eq!(v1["data"], first);
     let restored = a
@@ -761,7 +837,7 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
             None,
         )
         .json();
-    assert_eq!(restored["version"], 3);
+    assert_eq!(restored["version"], 5);
     assert_eq!(restored["data"], first);
     assert_eq!(a.get(&format!("/api/reports/{id}")).json()["data"], first);
     assert_eq!(

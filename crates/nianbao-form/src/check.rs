@@ -81,6 +81,7 @@ pub fn check_with(
     out.extend(expr::check(&report, &totals, &positions));
     out.extend(prose::text_against_tables(&report, &totals, &positions));
     out.extend(prose::stale_years(&report, &positions));
+    out.extend(prose::placeholders(&report, &positions));
     out.extend(prose::required_content(
         &report,
         previous.is_some(),

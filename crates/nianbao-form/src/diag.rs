@@ -71,6 +71,8 @@ rules! {
     TextTable = "text-table",
     /// A year in the prose that belongs to another report.
     StaleYear = "stale-year",
+    /// A placeholder of a starting report (（请填写。）…) still in the prose.
+    Placeholder = "placeholder",
     /// A section mostly repeated from last year's report (with `--previous`).
     RepeatedText = "repeated-text",
     /// Content the format requires that the prose lacks (edition 2021).

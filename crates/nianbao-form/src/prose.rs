@@ -612,6 +612,32 @@ pub fn stale_years(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
     out
 }
 
+/// The placeholders a starting report carries (`write::starting_report`, used by
+/// `init`, `sum` and the web app's new reports): （请填写。）, （请补充…）, （请概述…）,
+/// （请说明…）.
+static PLACEHOLDER: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"（请(?:填写|补充|概述|说明)[^）]*）").expect("a valid regex"));
+
+/// `placeholder`: a placeholder of a starting report left in the prose would be
+/// published as it is. One warning per text.
+pub fn placeholders(report: &Report, positions: &Positions) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (path, text) in expr::texts(report) {
+        if let Some(m) = PLACEHOLDER.find(text) {
+            out.push(
+                Diagnostic::warning(
+                    Rule::Placeholder,
+                    &path,
+                    format!("正文中还有待填写的占位文字：“{}”", m.as_str()),
+                )
+                .at(positions.nearest(&path))
+                .hint("请换成本单位的实际情况，或删去这段占位文字"),
+            );
+        }
+    }
+    out
+}
+
 /// The topics that 一、总体情况 covers in edition 2021 (国办公开办函〔2021〕30号, 附件
 /// 格式 一), each with the words that show it.
 pub const OVERVIEW_TOPICS: &[(&str, &[&str])] = &[

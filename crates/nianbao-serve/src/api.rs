@@ -140,6 +140,7 @@ fn info_of(s: &Session) -> SessionInfo {
 /// Starts a session: sets the `nianbao_session` cookie.
 #[utoipa::path(post, path = "/api/login", request_body = LoginRequest, responses(
     (status = 200, body = SessionInfo, description = "登录成功"),
+    (status = 429, body = ErrorBody, description = "连续输错密码，请稍后再试"),
     (status = 400, body = ErrorBody), (status = 401, body = ErrorBody, description = "用户名或密码不对"), (status = 403, body = ErrorBody, description = "来自其他网站"), (status = 413, body = ErrorBody), (status = 503, body = ErrorBody, description = "服务器正忙"),
     (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn login(
@@ -149,7 +150,10 @@ pub async fn login(
     if req.user.len() > 200 || req.password.len() > 1000 {
         return Err(ApiError::new(StatusCode::UNAUTHORIZED, "用户名或密码不对"));
     }
-    let user = req.user.clone();
+    // Login names are kept in lowercase (a phone capitalises the first letter).
+    let user = req.user.trim().to_ascii_lowercase();
+    app.throttle.check(&user)?;
+    let throttled = user.clone();
     let found = app
         .store
         .call(move |conn| Ok(store::account_by_login(conn, &user)?))
@@ -166,8 +170,12 @@ pub async fn login(
         .await?;
     let (account, _) = match found {
         Some(found) if ok => found,
-        _ => return Err(ApiError::new(StatusCode::UNAUTHORIZED, "用户名或密码不对")),
+        _ => {
+            app.throttle.failed(&throttled);
+            return Err(ApiError::new(StatusCode::UNAUTHORIZED, "用户名或密码不对"));
+        }
     };
+    app.throttle.succeeded(&throttled);
     let token = auth::random_hex(32);
     let csrf = auth::random_hex(32);
     let (t, c, id) = (token.clone(), csrf.clone(), account.id);
@@ -246,7 +254,7 @@ pub struct UnitInfo {
 /// A new unit.
 #[derive(Deserialize, ToSchema)]
 pub struct NewUnit {
-    /// The login name: letters, digits, `-`, `_`, `.` (2–64).
+    /// The login name: letters, digits, `-`, `_`, `.` (2–64); kept in lowercase.
     pub user: String,
     /// The organ's full name (机关名称).
     pub organ: String,
@@ -343,6 +351,10 @@ pub async fn create_unit(
     JsonBody(req): JsonBody<NewUnit>,
 ) -> Result<(StatusCode, axum::Json<UnitCreated>), ApiError> {
     s.office()?;
+    let req = NewUnit {
+        user: req.user.trim().to_ascii_lowercase(),
+        ..req
+    };
     if !valid_login(&req.user) {
         return Err(ApiError::bad_request(
             "用户名为 2–64 个英文字母、数字或 - _ . 字符",
@@ -417,6 +429,7 @@ pub async fn reset_password(
     JsonBody(req): JsonBody<NewPassword>,
 ) -> Result<axum::Json<UnitCreated>, ApiError> {
     s.office()?;
+    let user = user.to_ascii_lowercase();
     let (password, hash) = password_and_hash(&app, req.password).await?;
     let account = app
         .store
@@ -859,15 +872,30 @@ pub struct CheckRequest {
 }
 
 /// The report data as stored: compact JSON of at most a data file's size
-/// (`limits::MAX_TEXT_FILE_BYTES`, 2 MiB), with the organ of the account (a unit
-/// reports as itself: the office's roster and audit go by this name).
-fn data_text(data: &mut serde_json::Value, organ: &str) -> Result<String, ApiError> {
+/// (`limits::MAX_TEXT_FILE_BYTES`, 2 MiB), with the organ and kind (`meta.kind`) of the
+/// account (a unit reports as itself: the office's roster and audit go by this name).
+fn data_text(data: &mut serde_json::Value, account: &store::Account) -> Result<String, ApiError> {
     let Some(map) = data.as_object_mut() else {
         return Err(ApiError::unprocessable(
             "data 应是一份报告数据（JSON 对象）",
         ));
     };
-    map.insert("organ".into(), serde_json::Value::String(organ.into()));
+    map.insert(
+        "organ".into(),
+        serde_json::Value::String(account.organ.clone()),
+    );
+    // The deadline is the account's kind's (部门 31 January, 人民政府 31 March), as the
+    // office's audit has it, so the clerk sees the `late` warning the office sees.
+    if let Some(meta) = map
+        .entry("meta")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()))
+        .as_object_mut()
+    {
+        meta.insert(
+            "kind".into(),
+            serde_json::Value::String(account.kind.clone()),
+        );
+    }
     let text = serde_json::to_string(data).map_err(ApiError::internal)?;
     let limit = nianbao_form::limits::MAX_TEXT_FILE_BYTES;
     if text.len() as u64 > limit {
@@ -893,7 +921,7 @@ pub async fn save(
 ) -> Result<axum::Json<ReportDetail>, ApiError> {
     let row = editable(&app, &s, id).await?;
     let mut data = req.data;
-    let text = data_text(&mut data, &row.account.organ)?;
+    let text = data_text(&mut data, &row.account)?;
     let check = checked(&app, &row, text.clone()).await?;
     // The year stays the report's: a year typed differently is reported by the check
     // and saved as typed, in this report.
@@ -929,7 +957,7 @@ pub async fn check_report(
 ) -> Result<axum::Json<CheckResult>, ApiError> {
     let row = visible(&app, &s, id).await?;
     let mut data = req.data;
-    let text = data_text(&mut data, &row.account.organ)?;
+    let text = data_text(&mut data, &row.account)?;
     Ok(axum::Json(checked(&app, &row, text).await?))
 }
 
@@ -944,7 +972,7 @@ pub async fn check_data(
     JsonBody(req): JsonBody<CheckRequest>,
 ) -> Result<axum::Json<CheckResult>, ApiError> {
     let mut data = req.data;
-    let text = data_text(&mut data, &s.account.organ)?;
+    let text = data_text(&mut data, &s.account)?;
     let result = app
         .checkers
         .run(move |()| report::check_json(&text, None).result)
@@ -1103,7 +1131,9 @@ fn refused(refusal: Refusal, diagnostics: &[nianbao_form::diag::Diagnostic]) -> 
                 first.join("；")
             ))
         }
-        Refusal::Render(e) => ApiError::internal(e),
+        // A report the typesetter refuses (an unknown name in {{…}}, say) is the data's
+        // fault: the message says what.
+        Refusal::Render(e) => ApiError::unprocessable(format!("无法排版：{e}")),
         other => ApiError::unprocessable(other.to_string()),
     }
 }
@@ -1512,7 +1542,28 @@ pub async fn office_findings(
 ) -> Result<Response, ApiError> {
     s.office()?;
     report::edition_for(year)?;
-    let (audit, _) = run_audit(&app, year).await?;
+    let (mut audit, rows) = run_audit(&app, year).await?;
+    // The audit read temporary files: the workbook names each unit by its login, and
+    // places in those files (lines of the server's JSON) mean nothing to the reader.
+    let login_of = |file: &str| -> String {
+        let id = std::path::Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix("unit-"))
+            .and_then(|s| s.parse::<i64>().ok());
+        rows.iter()
+            .find(|r| Some(r.account.id) == id)
+            .map(|r| r.account.login.clone())
+            .unwrap_or_default()
+    };
+    for u in &mut audit.units {
+        u.file = login_of(&u.file);
+    }
+    for f in &mut audit.findings {
+        let d = &mut f.diagnostic;
+        d.file = login_of(&d.file);
+        (d.line, d.column, d.pos) = (None, None, None);
+    }
     let bytes = audit::to_workbook(&audit).map_err(ApiError::internal)?;
     Ok(file_response(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -65,6 +65,8 @@ pub struct App {
     pub dummy_hash: String,
     /// The threads that hash passwords ([`work`]).
     pub hashers: Pool<()>,
+    /// Failed logins by name.
+    pub throttle: Throttle,
     /// The threads that read uploads, check reports and run the audit: as many as
     /// cores, so that a burst of keystrokes or uploads queues instead of spawning a
     /// thread each.
@@ -117,6 +119,70 @@ impl Previews {
     }
 }
 
+/// Failed logins by login name. After [`Throttle::FAILURES`] failures in a row, a name
+/// is answered 429 until [`Throttle::PAUSE`] has passed since its last failure: a
+/// password is then guessed at most once a minute, and the unit it belongs to is
+/// never locked out for longer than that.
+#[derive(Default)]
+pub struct Throttle {
+    failures: Mutex<std::collections::HashMap<String, (u32, std::time::Instant)>>,
+}
+
+impl Throttle {
+    /// Failures in a row before the pause.
+    pub const FAILURES: u32 = 5;
+    /// The pause: 60 s.
+    pub const PAUSE: std::time::Duration = std::time::Duration::from_secs(60);
+    /// Names remembered at most (the oldest are forgotten past this).
+    pub const NAMES: usize = 10_000;
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, std::collections::HashMap<String, (u32, std::time::Instant)>>
+    {
+        self.failures
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// 429 while `user` is paused.
+    ///
+    /// # Errors
+    /// [`ApiError`] 429, in Chinese.
+    pub fn check(&self, user: &str) -> Result<(), ApiError> {
+        match self.lock().get(user) {
+            Some((n, last)) if *n >= Self::FAILURES && last.elapsed() < Self::PAUSE => {
+                Err(ApiError::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    format!("连续输错密码 {} 次，请 1 分钟后再试", Self::FAILURES),
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a failure.
+    pub fn failed(&self, user: &str) {
+        let mut map = self.lock();
+        if map.len() >= Self::NAMES && !map.contains_key(user) {
+            map.retain(|_, (_, last)| last.elapsed() < Self::PAUSE);
+            if map.len() >= Self::NAMES {
+                return;
+            }
+        }
+        let entry = map
+            .entry(user.to_string())
+            .or_insert((0, std::time::Instant::now()));
+        entry.0 += 1;
+        entry.1 = std::time::Instant::now();
+    }
+
+    /// Forgets the failures of a name that logged in.
+    pub fn succeeded(&self, user: &str) {
+        self.lock().remove(user);
+    }
+}
+
 /// The Content-Security-Policy of the pages: only this server's own scripts,
 /// styles and images; no inline script or style, no plug-ins, no framing by others.
 pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
@@ -143,6 +209,7 @@ pub fn run(config: Config) -> Result<(), String> {
         dummy_hash: auth::hash_password(&auth::random_hex(16)).map_err(|e| e.message)?,
         hashers: Pool::start("nianbao-hash", HASHES_AT_ONCE, || ()),
         checkers: Pool::start("nianbao-check", config.workers, || ()),
+        throttle: Throttle::default(),
     });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -118,7 +118,7 @@ document.addEventListener('DOMContentLoaded', () => {
 // ---------------------------------------------------------------- login
 
 function showLogin() {
-  const user = el('input', { type: 'text', name: 'user', id: 'login-user', autocomplete: 'username', required: true });
+  const user = el('input', { type: 'text', name: 'user', id: 'login-user', autocomplete: 'username', autocapitalize: 'off', spellcheck: 'false', required: true });
   const password = el('input', { type: 'password', name: 'password', id: 'login-password', autocomplete: 'current-password', required: true });
   const message = el('p', { class: 'error-text', role: 'alert' });
   const form = el('form', {
@@ -150,12 +150,12 @@ async function showUnitHome() {
   const reports = await api('GET', '/api/reports');
   const list = reports.length === 0
     ? el('p', { text: '还没有报告。新建一份，或上传已有的文件。' })
-    : el('table', { class: 'list' },
+    : el('div', { class: 'scroll' }, el('table', { class: 'list' },
       el('thead', {}, el('tr', {}, ['年度', '状态', '错误', '警告', '版本', '保存时间', ''].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, reports.map((r) => el('tr', {},
         el('td', { text: `${r.year} 年度` }), statusCell(r.status), el('td', { text: r.errors }), el('td', { text: r.warnings }),
         el('td', { text: `第 ${r.version} 版` }), el('td', { text: date(r.saved) }),
-        el('td', {}, el('a', { href: `#/report/${r.id}`, text: '打开' }))))));
+        el('td', {}, el('a', { href: `#/report/${r.id}`, text: '打开' })))))));
   const year = el('input', { type: 'number', id: 'new-year', min: 2019, max: 2099, value: String(thisYear() - 1) });
   const startMsg = el('p', { class: 'error-text', role: 'alert' });
   const start = el('form', {
@@ -182,7 +182,7 @@ async function showUnitHome() {
         if (partial.checked) q.set('partial', 'true');
         const r = await api('POST', '/api/reports/upload?' + q, undefined, f);
         location.hash = `#/report/${r.report.id}`;
-        toast(`已导入为 ${r.report.year} 年度报告第 ${r.report.version} 版：${r.check.errors} 个错误，${r.check.warnings} 个警告`);
+        toast([`已导入为 ${r.report.year} 年度报告第 ${r.report.version} 版：${r.report.errors} 个错误，${r.report.warnings} 个警告`, ...r.notes].join('；'));
       } catch (e) { upMsg.replaceChildren(el('p', { class: 'error-text', text: e.message })); }
     },
   }, el('h2', { text: '上传文件' }),
@@ -303,7 +303,7 @@ function drawEditor() {
     },
   });
   const toolbar = el('div', { class: 'toolbar' },
-    e.readOnly ? null : el('button', { type: 'button', id: 'save', text: '保存', onclick: save }),
+    e.readOnly ? null : el('button', { type: 'button', id: 'save', text: '保存', onclick: () => save() }),
     el('button', { type: 'button', class: 'secondary', id: 'preview-button', text: '预览', onclick: preview }),
     el('button', { type: 'button', class: 'secondary', text: '历史版本', onclick: showVersions }),
     dl('pdf', 'PDF'), dl('docx', 'DOCX'), dl('html', 'HTML'), dl('json', 'JSON'), dl('xlsx', '工作簿'),
@@ -469,7 +469,7 @@ function tableCard(table) {
   const e = editor;
   const lengths = rowLengths(table);
   const t = el('table', { class: 'form', id: 'table-' + table.key });
-  t.append(el('caption', { text: `${table.number}、${table.heading}` }));
+  t.append(el('caption', { class: 'sr-only', text: `${table.number}、${table.heading}` }));
   const head = el('thead');
   const bodyRows = el('tbody');
   for (const row of table.rows) {
@@ -620,6 +620,12 @@ function showCheck() {
 
 async function save(overwrite) {
   const e = editor;
+  if (e.saving && !overwrite) return false; // a second click while the first save is on its way
+  e.saving = true;
+  try { return await saveNow(e, overwrite); } finally { e.saving = false; }
+}
+
+async function saveNow(e, overwrite) {
   clearTimeout(e.timer);
   e.seq++; // a check on its way must not replace the save's
   const sent = e.changes || 0;
@@ -644,7 +650,7 @@ async function save(overwrite) {
   } catch (err) {
     if (err.status === 409 && !overwrite
       && confirm(`${err.message}\n\n仍要把本页内容保存为最新的一版吗？（其他版本都保留在“历史版本”中）`)) {
-      return save(true);
+      return saveNow(e, true);
     }
     setState(err.message);
     toast(err.message);
@@ -736,7 +742,7 @@ async function showOffice() {
     } catch (e) { yearBox.replaceChildren(el('p', { class: 'error-text', role: 'alert', text: e.message })); }
   };
   const units = await api('GET', '/api/units');
-  const user = el('input', { type: 'text', id: 'unit-user', required: true, pattern: '[A-Za-z0-9._\\-]{2,64}', size: 16 });
+  const user = el('input', { type: 'text', id: 'unit-user', required: true, pattern: '[A-Za-z0-9._\\-]{2,64}', size: 16, autocapitalize: 'off', title: '2–64 个英文字母、数字或 - _ . 字符' });
   const organ = el('input', { type: 'text', id: 'unit-organ', required: true, size: 30 });
   const kind = el('select', { id: 'unit-kind' }, el('option', { value: 'department', text: '部门（1月31日前公布）' }), el('option', { value: 'government', text: '人民政府（3月31日前公布）' }));
   const made = el('div', { role: 'alert' });
@@ -749,6 +755,7 @@ async function showOffice() {
           el('span', { class: 'password', id: 'new-password', text: u.password }), '（只显示这一次，请转交该单位）'));
         user.value = ''; organ.value = '';
         drawUnits(await api('GET', '/api/units'));
+        load();
       } catch (e) { made.replaceChildren(el('p', { class: 'error-text', text: e.message })); }
     },
   }, el('h2', { text: '添加单位' }),
@@ -757,18 +764,19 @@ async function showOffice() {
     el('label', { for: 'unit-kind' }, '类型 ', kind), el('button', { type: 'submit', text: '添加' })), made);
   const unitList = el('div');
   const drawUnits = (list) => unitList.replaceChildren(list.length === 0 ? el('p', { text: '还没有单位。' }) :
-    el('table', { class: 'list', id: 'units' },
+    el('div', { class: 'scroll' }, el('table', { class: 'list', id: 'units' },
       el('thead', {}, el('tr', {}, ['机关名称', '用户名', '类型', ''].map((h) => el('th', { scope: 'col', text: h })))),
       el('tbody', {}, list.map((u) => el('tr', {}, el('td', { text: u.organ }), el('td', { text: u.user }),
         el('td', { text: u.kind === 'government' ? '人民政府' : '部门' }),
         el('td', {}, el('button', {
           type: 'button', class: 'secondary', text: '重设密码', onclick: async () => {
+            if (!confirm(`为 ${u.organ} 生成新密码？原密码立即失效，该单位需要用新密码登录。`)) return;
             try {
               const r = await api('POST', `/api/units/${encodeURIComponent(u.user)}/password`, {});
               made.replaceChildren(el('p', {}, `${r.organ} 的新密码：`, el('span', { class: 'password', text: r.password })));
             } catch (e) { toast(e.message); }
           },
-        })))))));
+        }))))))));
   drawUnits(units);
   main(el('h1', { text: '各单位年报' }),
     el('section', { class: 'card' },
