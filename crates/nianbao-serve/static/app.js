@@ -384,7 +384,11 @@ function textArea(label, path) {
   const area = el('textarea', { id: fieldId(path), disabled: editor.readOnly, 'data-path': path });
   area.value = shownValue(getAt(editor.data, splitPath(path)));
   area.addEventListener('input', () => { setAt(editor.data, splitPath(path), area.value.trim() === '' ? undefined : area.value); changed(); });
-  return el('label', { for: area.id }, el('span', { text: label }), area);
+  // Its diagnostics show under it, as a prose block's do.
+  const msg = el('div', { class: 'block-msg' });
+  const box = el('div', { 'data-path': path }, el('label', { for: area.id }, el('span', { text: label }), area), msg);
+  editor.blocks.push({ path, box, msg });
+  return box;
 }
 
 // Removes empty maps left by clearing optional fields (signature, meta).
