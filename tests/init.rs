@@ -190,3 +190,47 @@ fn init_refuses_an_edition_that_does_not_fit_the_year() {
     );
     assert_eq!(code(&o), 2);
 }
+
+#[test]
+fn placeholders_left_in_a_starting_file_are_warnings_until_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.yaml");
+    let o = run(&[
+        "init",
+        "--edition",
+        "2021",
+        "--year",
+        "2025",
+        "--organ",
+        "某县某局",
+        "-o",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = std::fs::read_to_string(&path).unwrap();
+    let c = check_text("r.yaml", &text, &[]);
+    assert_eq!(c.code, 0, "warnings only");
+    let found = c.rule("placeholder");
+    let paths: Vec<&str> = found.iter().filter_map(|d| d["path"].as_str()).collect();
+    for path in ["preamble", "overview[0]", "problems[0]", "other_matters[0]"] {
+        assert!(paths.contains(&path), "{path} not reported: {paths:?}");
+    }
+    assert!(found[0]["message"].as_str().unwrap().contains("（请"));
+    // Each text replaced: no placeholder left, none reported.
+    let filled = text
+        .replace("（请填写。）", "已按要求完成。")
+        .replace("（请补充。）", "")
+        .replace("（请补充：本报告电子版的下载地址；如对本报告有疑问的联系方式。）", "")
+        .replace("（请概述2025年政府信息公开工作总体情况。）", "本年度工作平稳有序。")
+        .replace("（请说明存在的主要问题及改进情况。）", "主要问题是更新不够及时。")
+        .replace(
+            "（请填写：依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，如“本年度未收取信息处理费。”；以及其他需要报告的事项。）",
+            "本年度未收取信息处理费。",
+        );
+    let c = check_text("r.yaml", &filled, &[]);
+    assert!(
+        c.rule("placeholder").is_empty(),
+        "{:#?}",
+        c.rule("placeholder")
+    );
+}

@@ -20,8 +20,9 @@ const OFFICE_PASSWORD: &str = "office-test-password";
 struct Server {
     child: Child,
     base: String,
-    /// Everything the server printed on standard output after its address line.
-    printed: mpsc::Receiver<String>,
+    /// What the server printed on standard output before its address (the office's
+    /// account on a first start).
+    before_address: Vec<String>,
 }
 
 impl Server {
@@ -46,39 +47,25 @@ impl Server {
             cmd.env("NIANBAO_OFFICE_PASSWORD", p);
         }
         let mut child = cmd.spawn().expect("start nianbao serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if tx.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
         // The lines before the address (the office's account), then the address.
-        let mut before = Vec::new();
+        let mut before_address = Vec::new();
         let base = loop {
-            let line = rx.recv().expect("the server printed its address");
+            let line = lines
+                .next()
+                .expect("the server printed its address")
+                .expect("a line");
             if let Some(at) = line.find("http://") {
                 break line[at..].trim_end_matches('/').to_string();
             }
-            before.push(line);
+            before_address.push(line);
         };
-        let (again, printed) = mpsc::channel();
-        for line in before {
-            again.send(line).expect("send");
-        }
-        std::thread::spawn(move || {
-            while let Ok(line) = rx.recv() {
-                if again.send(line).is_err() {
-                    break;
-                }
-            }
-        });
+        // The rest is read so that the pipe never fills and blocks the server.
+        std::thread::spawn(move || lines.for_each(drop));
         Server {
             child,
             base,
-            printed,
+            before_address,
         }
     }
 
@@ -963,7 +950,7 @@ fn killing_the_server_during_saves_loses_no_acknowledged_save() {
 fn the_first_start_prints_the_generated_office_password_once() {
     let data = data_dir();
     let first = Server::start_with(data.path(), None);
-    let line = first.printed.recv().expect("a line before the address");
+    let line = first.before_address.concat();
     let password = line
         .split("密码 ")
         .nth(1)
@@ -974,7 +961,7 @@ fn the_first_start_prints_the_generated_office_password_once() {
     Client::login(&first, "office", &password);
     drop(first);
     let second = Server::start_with(data.path(), None);
-    let lines: Vec<String> = second.printed.try_iter().collect();
+    let lines = &second.before_address;
     assert!(
         lines.iter().all(|l| !l.contains("密码")),
         "printed again: {lines:?}"
@@ -1077,4 +1064,42 @@ fn a_new_report_carries_over_last_years_figures() {
         !rules.contains(&"R6") && !rules.contains(&"R7"),
         "{rules:?}"
     );
+}
+
+#[test]
+fn the_clerk_sees_the_deadline_of_the_accounts_kind() {
+    let data = data_dir();
+    let server = Server::start(data.path());
+    let mut office = office(&server);
+    let mut department = unit(&server, &mut office, "bureau", "甲县甲局");
+    let made = office.send(
+        "POST",
+        "/api/units",
+        Some(json!({"user": "county", "organ": "甲县人民政府", "kind": "government", "password": "unit-password-1"})),
+    );
+    assert_eq!(made.status, 201, "{}", made.text());
+    let mut government = Client::login(&server, "county", "unit-password-1");
+    // Both publish their 2025 report on 15 March 2026: after a department's 31 January,
+    // before a people's government's 31 March (条例第五十条).
+    for (client, late) in [(&mut department, true), (&mut government, false)] {
+        let id = client
+            .send("POST", "/api/reports", Some(json!({"year": 2025})))
+            .json()["id"]
+            .as_i64()
+            .expect("id");
+        let mut data = client.get(&format!("/api/reports/{id}")).json()["data"].clone();
+        data["meta"]["published"] = json!("2026-03-15");
+        let check = client.send(
+            "POST",
+            &format!("/api/reports/{id}/check"),
+            Some(json!({"data": data})),
+        );
+        let rules: Vec<String> = check.json()["diagnostics"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|d| d["rule"].as_str().expect("rule").to_string())
+            .collect();
+        assert_eq!(rules.iter().any(|r| r == "late"), late, "{rules:?}");
+    }
 }

@@ -150,12 +150,38 @@ await tab.waitForSelector("table#table-applications");
 if ((await tab.inputValue(cell("applications.new", 1))) !== "7") fail("the draft was not restored");
 else console.log("draft: typed, page reopened, offered and restored");
 
+// A prose item: its text and 1. 2. sub-items, typed into the （二） block of 一、总体情况.
+await tab.fill("#f-overview-1--text", "全年主动公开政府信息120条。");
+await tab.fill("#f-overview-1--items", "第一项\n第二项");
+
+// At 1366 px every table of the form fits its column (none scrolls sideways).
+for (const id of ["table-active_disclosure", "table-applications", "table-reviews_and_lawsuits"]) {
+  const [wide, room] = await tab.evaluate((id) => {
+    const t = document.getElementById(id);
+    return [t.scrollWidth, t.parentElement.clientWidth];
+  }, id);
+  if (wide > room) fail(`${id} is ${wide}px wide in ${room}px at 1366 px`);
+}
+
 // ---- 4. save, and download the PDF.
 await tab.waitForFunction(() => /没有发现问题|0 个错误/.test(document.getElementById("check-summary").textContent), null, { timeout: 15000 })
   .catch(async () => fail("errors left before saving: " + await tab.locator("#diagnostics").textContent()));
 await tab.click("#save");
 await tab.waitForFunction(() => /已保存：第 2 版/.test(document.getElementById("save-state").textContent), null, { timeout: 15000 })
   .catch(() => fail("the save did not become version 2"));
+// What was saved is the data the form shows: the item with its title, text and sub-items.
+const saved = await tab.evaluate(async () => {
+  const id = location.hash.match(/report\/(\d+)/)[1];
+  return (await (await fetch(`/api/reports/${id}`)).json()).data;
+});
+const item = saved.overview[1];
+if (item.title !== "主动公开" || item.text !== "全年主动公开政府信息120条。" || JSON.stringify(item.items) !== '["第一项","第二项"]') {
+  fail("the prose item was saved as " + JSON.stringify(item));
+}
+if (saved.applications.granted[6] !== undefined || saved.applications.total[0] !== 3) {
+  fail("the table was saved as " + JSON.stringify(saved.applications));
+}
+console.log("saved: the prose item with its sub-items, table 三 as typed");
 const [download] = await Promise.all([tab.waitForEvent("download", { timeout: 60000 }), tab.click("a.button:text-is('PDF')")]);
 const pdfPath = path.join(outDir, "serve-download.pdf");
 await download.saveAs(pdfPath);

@@ -36,6 +36,18 @@ pub enum Status {
 }
 
 impl Status {
+    /// The status of a readable report on the roster with `errors` errors and
+    /// `warnings` warnings: 有错误, 有警告 or 通过.
+    pub fn of_counts(errors: usize, warnings: usize) -> Status {
+        if errors > 0 {
+            Status::Errors
+        } else if warnings > 0 {
+            Status::Warnings
+        } else {
+            Status::Passed
+        }
+    }
+
     /// The word the office uses: 通过, 有警告, 有错误, 未提交, 无法读取, 名单外.
     pub fn chinese(self) -> &'static str {
         match self {
@@ -346,12 +358,8 @@ pub fn audit_with_progress(
             Status::Unreadable
         } else if !on_roster {
             Status::OffRoster
-        } else if errors > 0 {
-            Status::Errors
-        } else if warnings > 0 {
-            Status::Warnings
         } else {
-            Status::Passed
+            Status::of_counts(errors, warnings)
         };
         out.units.push(Unit {
             organ: organ.clone(),

@@ -3,6 +3,7 @@
 //! by its `#[utoipa::path]`, so the document is made from the code.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -128,12 +129,12 @@ pub struct SessionInfo {
     pub csrf: String,
 }
 
-fn info_of(s: &Session) -> SessionInfo {
+fn info_of(account: &store::Account, csrf: &str) -> SessionInfo {
     SessionInfo {
-        user: s.account.login.clone(),
-        role: s.account.role.clone(),
-        organ: s.account.organ.clone(),
-        csrf: s.csrf.clone(),
+        user: account.login.clone(),
+        role: account.role.clone(),
+        organ: account.organ.clone(),
+        csrf: csrf.to_string(),
     }
 }
 
@@ -190,13 +191,7 @@ pub async fn login(
             )?)
         })
         .await?;
-    let info = SessionInfo {
-        user: account.login,
-        role: account.role,
-        organ: account.organ,
-        csrf,
-    };
-    let mut response = axum::Json(info).into_response();
+    let mut response = axum::Json(info_of(&account, &csrf)).into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,
         HeaderValue::from_str(&auth::session_cookie(&token)).map_err(ApiError::internal)?,
@@ -224,7 +219,7 @@ pub async fn logout(State(app): State<Arc<App>>, s: Session) -> Result<Response,
 #[utoipa::path(get, path = "/api/session", responses(
     (status = 200, body = SessionInfo), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody)))]
 pub async fn session_info(s: Session) -> axum::Json<SessionInfo> {
-    axum::Json(info_of(&s))
+    axum::Json(info_of(&s.account, &s.csrf))
 }
 
 // ---------------------------------------------------------------- the form
@@ -494,17 +489,9 @@ fn summary(r: &ReportRow) -> ReportSummary {
         source: r.latest.source.clone(),
         errors: r.latest.errors,
         warnings: r.latest.warnings,
-        status: status_of(r.latest.errors, r.latest.warnings).into(),
-    }
-}
-
-fn status_of(errors: i64, warnings: i64) -> &'static str {
-    if errors > 0 {
-        audit::Status::Errors.chinese()
-    } else if warnings > 0 {
-        audit::Status::Warnings.chinese()
-    } else {
-        audit::Status::Passed.chinese()
+        status: audit::Status::of_counts(r.latest.errors as usize, r.latest.warnings as usize)
+            .chinese()
+            .into(),
     }
 }
 
@@ -550,38 +537,26 @@ pub async fn start_report(
     JsonBody(req): JsonBody<NewReport>,
 ) -> Result<(StatusCode, axum::Json<ReportSummary>), ApiError> {
     unit_only(&s)?;
-    let mut data = report::starting_json(&s.account.organ, req.year)?;
+    let mut data = parse_data(&report::starting_json(&s.account.organ, req.year)?);
     // Last year's report of the unit, when there is one, gives the figures carried over.
     let last = last_years_data(&app, s.account.id, req.year).await?;
-    let mut previous = None;
-    if let Some(last) = last {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&data).map_err(ApiError::internal)?;
-        report::carry_over(&mut value, &parse_data(&last));
-        data = serde_json::to_string_pretty(&value).map_err(ApiError::internal)?;
-        previous = load::read_str(&last, Format::Json).report;
+    if let Some(last) = &last {
+        report::carry_over(&mut data, &parse_data(last));
     }
-    let checked = report::check_json(&data, previous.as_ref());
-    let row = save_version(
-        &app,
-        &s,
-        req.year,
-        Some(0),
-        data,
-        "新建".into(),
-        &checked.result,
-    )
-    .await
-    .map_err(|e| {
-        if e.status == StatusCode::CONFLICT {
-            ApiError::new(
-                StatusCode::CONFLICT,
-                format!("{} 年度的报告已经有了", req.year),
-            )
-        } else {
-            e
-        }
-    })?;
+    let text = data_text(&mut data, &s.account)?;
+    let checked = check_against(&app, text.clone(), last).await?;
+    let row = save_version(&app, &s, req.year, Some(0), text, "新建".into(), &checked)
+        .await
+        .map_err(|e| {
+            if e.status == StatusCode::CONFLICT {
+                ApiError::new(
+                    StatusCode::CONFLICT,
+                    format!("{} 年度的报告已经有了", req.year),
+                )
+            } else {
+                e
+            }
+        })?;
     Ok((StatusCode::CREATED, axum::Json(summary(&row))))
 }
 
@@ -693,23 +668,11 @@ pub async fn upload(
     let name: String = name.chars().filter(|c| !c.is_control()).collect();
     let kind = Upload::of(&name, &bytes);
     let partial = q.partial.unwrap_or(false);
-    let (decoded, checked) = app
+    let checked = app
         .checkers
-        .run(move |()| {
-        let decoded = report::read_upload(kind, bytes)?;
-        let unread = report::unread_rows(&decoded);
-        if !unread.is_empty() && !partial {
-            return Err(ApiError::unprocessable(format!(
-                "文件中没有找到表格的这些行，未导入（如确认要导入，缺少的行记为 0，需要补填）：{}",
-                unread.join("；")
-            )));
-        }
-        let report = decoded.report.clone();
-        let checked = report::check_decoded(decoded, None);
-        Ok::<_, ApiError>((report, checked))
-    })
-    .await??;
-    let Some(mut report) = decoded else {
+        .run(move |()| report::read_upload_checked(kind, bytes, partial))
+        .await??;
+    let Some(mut report) = checked.report else {
         let first: Vec<String> = checked
             .result
             .diagnostics
@@ -750,14 +713,7 @@ pub async fn upload(
     // The stored data is checked again as stored, with last year's report (the
     // version's counts are those the editor shows).
     let last = last_years_data(&app, s.account.id, report.year).await?;
-    let text = data.clone();
-    let stored = app
-        .checkers
-        .run(move |()| {
-            let previous = last.and_then(|d| load::read_str(&d, Format::Json).report);
-            report::check_json(&text, previous.as_ref()).result
-        })
-        .await?;
+    let stored = check_against(&app, data.clone(), last).await?;
     let row = save_version(&app, &s, report.year, None, data, source, &stored).await?;
     Ok((
         StatusCode::CREATED,
@@ -803,30 +759,37 @@ async fn editable(app: &App, s: &Session, id: i64) -> Result<ReportRow, ApiError
     visible(app, s, id).await
 }
 
-/// Last year's report of the same unit, as read.
-async fn previous_of(app: &App, row: &ReportRow) -> Result<Option<Report>, ApiError> {
-    let data = last_years_data(app, row.account.id, row.year).await?;
-    Ok(data.and_then(|d| load::read_str(&d, Format::Json).report))
-}
-
 /// The latest data of the report of `account` for the year before `year`.
 async fn last_years_data(app: &App, account: i64, year: i64) -> Result<Option<String>, ApiError> {
     let year = year - 1;
     app.store
         .call(move |conn| {
-            let Some(id) = store::report_of(conn, account, year)? else {
-                return Ok(None);
-            };
-            Ok(store::report(conn, id)?.map(|r| r.latest.data))
+            Ok(store::reports(conn, Some(account), Some(year))?
+                .pop()
+                .map(|r| r.latest.data))
         })
         .await
 }
 
-async fn checked(app: &App, row: &ReportRow, data: String) -> Result<CheckResult, ApiError> {
-    let previous = previous_of(app, row).await?;
+/// Checks a report's data with last year's data (`last`), both read on the checking
+/// threads.
+async fn check_against(
+    app: &App,
+    data: String,
+    last: Option<String>,
+) -> Result<CheckResult, ApiError> {
     app.checkers
-        .run(move |()| report::check_json(&data, previous.as_ref()).result)
+        .run(move |()| {
+            let previous = last.and_then(|d| load::read_str(&d, Format::Json).report);
+            report::check_json(&data, previous.as_ref()).result
+        })
         .await
+}
+
+/// Checks data of the report `row` with the unit's report of the year before.
+async fn checked(app: &App, row: &ReportRow, data: String) -> Result<CheckResult, ApiError> {
+    let last = last_years_data(app, row.account.id, row.year).await?;
+    check_against(app, data, last).await
 }
 
 fn parse_data(data: &str) -> serde_json::Value {
@@ -1187,6 +1150,23 @@ pub async fn download(
         }
         _ => return Err(ApiError::not_found()),
     };
+    let bytes = render_one(&app, data, output, false).await?;
+    let content_type = match output {
+        Output::Pdf => "application/pdf",
+        Output::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        _ => "text/html; charset=utf-8",
+    };
+    Ok(file_response(content_type, name(output.extension()), bytes))
+}
+
+/// Renders one output of a report's data on a typesetting worker (PDF/A-2b, as
+/// `render` by default); with `force`, also when the data has errors.
+async fn render_one(
+    app: &App,
+    data: String,
+    output: Output,
+    force: bool,
+) -> Result<Vec<u8>, ApiError> {
     let rendered = app
         .workers
         .run(move |renderer| {
@@ -1195,24 +1175,18 @@ pub async fn download(
                 &pipeline::Options {
                     outputs: vec![output],
                     standard: Standard::A2b,
-                    force: false,
+                    force,
                 },
             )
         })
         .await?
         .map_err(|r| refused(r.refusal, &r.diagnostics))?;
-    let bytes = rendered
+    rendered
         .files
         .into_iter()
         .next()
         .map(|(_, b)| b)
-        .ok_or_else(|| ApiError::internal("没有生成文件"))?;
-    let content_type = match output {
-        Output::Pdf => "application/pdf",
-        Output::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        _ => "text/html; charset=utf-8",
-    };
-    Ok(file_response(content_type, name(output.extension()), bytes))
+        .ok_or_else(|| ApiError::internal("没有生成文件"))
 }
 
 /// A preview's pages.
@@ -1315,26 +1289,8 @@ pub async fn preview_html(
     let row = visible(&app, &s, id).await?;
     let number = q.version.unwrap_or(row.latest.number);
     let data = version_data(&app, id, number).await?;
-    let rendered = app
-        .workers
-        .run(move |renderer| {
-            renderer.render(
-                load::read_str(&data, Format::Json),
-                &pipeline::Options {
-                    outputs: vec![Output::Html],
-                    standard: Standard::A2b,
-                    force: true,
-                },
-            )
-        })
-        .await?
-        .map_err(|r| refused(r.refusal, &r.diagnostics))?;
-    let html = rendered
-        .files
-        .into_iter()
-        .next()
-        .map(|(_, b)| b)
-        .unwrap_or_default();
+    // Shown with errors too: the preview is how a clerk sees them.
+    let html = render_one(&app, data, Output::Html, true).await?;
     let mut response = html.into_response();
     let h = response.headers_mut();
     h.insert(
@@ -1401,9 +1357,23 @@ pub struct OfficeAudit {
 /// Runs the audit of `nianbao audit` over the latest version of every unit's report
 /// for `year`, with last year's and the units as the roster. The reports are
 /// written to a private temporary folder under names the server makes
-/// (`unit-<id>.json`), since the audit reads files; no user text is a path.
-async fn run_audit(app: &App, year: i64) -> Result<(audit::Audit, Vec<ReportRow>), ApiError> {
-    let (this, last, units) = app
+/// The region's year as the audit gives it, with the reports and the units it read.
+struct RegionAudit {
+    /// Statuses and findings; each unit's `file` is its login.
+    audit: audit::Audit,
+    /// The latest version of each report of the year.
+    rows: Vec<ReportRow>,
+    /// Every unit (the roster).
+    units: Vec<store::Account>,
+}
+
+/// Runs the audit of `nianbao audit` over the latest version of every unit's report
+/// for `year`, with last year's and the units as the roster. The audit reads files:
+/// the reports are written to a private temporary folder under names the server
+/// makes from account ids (`unit-<id>.json`; no user text is a path), and the files
+/// are then named by the units' logins, without places in those files.
+async fn run_audit(app: &App, year: i64) -> Result<RegionAudit, ApiError> {
+    let (rows, last, units) = app
         .store
         .call(move |conn| {
             Ok((
@@ -1414,27 +1384,29 @@ async fn run_audit(app: &App, year: i64) -> Result<(audit::Audit, Vec<ReportRow>
         })
         .await?;
     let work_dir = app.data.join("tmp");
-    let rows = this.clone();
-    let audit = app
+    let (this, roster_units) = (rows.clone(), units.clone());
+    let mut audit = app
         .checkers
         .run(move |()| {
             std::fs::create_dir_all(&work_dir).map_err(ApiError::internal)?;
-            let dir = tempfile_dir(&work_dir)?;
-            let write_all =
-                |sub: &str, rows: &[ReportRow]| -> Result<Vec<std::path::PathBuf>, ApiError> {
-                    let d = dir.path.join(sub);
-                    std::fs::create_dir_all(&d).map_err(ApiError::internal)?;
-                    rows.iter()
-                        .map(|r| {
-                            let p = d.join(format!("unit-{}.json", r.account.id));
-                            std::fs::write(&p, &r.latest.data).map_err(ApiError::internal)?;
-                            Ok(p)
-                        })
-                        .collect()
-                };
-            let files = write_all("this", &rows)?;
+            let dir = tempfile::Builder::new()
+                .prefix("audit-")
+                .tempdir_in(&work_dir)
+                .map_err(ApiError::internal)?;
+            let write_all = |sub: &str, rows: &[ReportRow]| -> Result<Vec<PathBuf>, ApiError> {
+                let d = dir.path().join(sub);
+                std::fs::create_dir_all(&d).map_err(ApiError::internal)?;
+                rows.iter()
+                    .map(|r| {
+                        let p = d.join(format!("unit-{}.json", r.account.id));
+                        std::fs::write(&p, &r.latest.data).map_err(ApiError::internal)?;
+                        Ok(p)
+                    })
+                    .collect()
+            };
+            let files = write_all("this", &this)?;
             let previous = write_all("last", &last)?;
-            let roster: Vec<RosterEntry> = units
+            let roster: Vec<RosterEntry> = roster_units
                 .iter()
                 .map(|u| RosterEntry {
                     organ: u.organ.clone(),
@@ -1449,24 +1421,26 @@ async fn run_audit(app: &App, year: i64) -> Result<(audit::Audit, Vec<ReportRow>
             ))
         })
         .await??;
-    Ok((audit, this))
-}
-
-/// A folder removed when dropped.
-struct TempDir {
-    path: std::path::PathBuf,
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.path);
+    let login_of = |file: &str| -> String {
+        let id = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix("unit-"))
+            .and_then(|s| s.parse::<i64>().ok());
+        rows.iter()
+            .find(|r| Some(r.account.id) == id)
+            .map(|r| r.account.login.clone())
+            .unwrap_or_default()
+    };
+    for u in &mut audit.units {
+        u.file = login_of(&u.file);
     }
-}
-
-fn tempfile_dir(parent: &std::path::Path) -> Result<TempDir, ApiError> {
-    let path = parent.join(format!("audit-{}", auth::random_hex(8)));
-    std::fs::create_dir(&path).map_err(ApiError::internal)?;
-    Ok(TempDir { path })
+    for f in &mut audit.findings {
+        let d = &mut f.diagnostic;
+        d.file = login_of(&d.file);
+        (d.line, d.column, d.pos) = (None, None, None);
+    }
+    Ok(RegionAudit { audit, rows, units })
 }
 
 /// The year's audit, live: every unit's status, the findings (office only).
@@ -1480,13 +1454,7 @@ pub async fn office_audit(
 ) -> Result<axum::Json<OfficeAudit>, ApiError> {
     s.office()?;
     report::edition_for(year)?;
-    let (audit, rows) = run_audit(&app, year).await?;
-    let by_file = |file: &str| -> Option<&ReportRow> {
-        let stem = std::path::Path::new(file).file_stem()?.to_str()?;
-        let id: i64 = stem.strip_prefix("unit-")?.parse().ok()?;
-        rows.iter().find(|r| r.account.id == id)
-    };
-    let units = app.store.call(|conn| Ok(store::units(conn)?)).await?;
+    let RegionAudit { audit, rows, units } = run_audit(&app, year).await?;
     let counts = audit
         .counts()
         .into_iter()
@@ -1496,7 +1464,8 @@ pub async fn office_audit(
         .units
         .iter()
         .map(|u| {
-            let row = by_file(&u.file);
+            let row = rows.iter().find(|r| r.account.login == u.file);
+            // A unit with no report (未提交) is found by its organ.
             let unit = row.map(|r| r.account.login.clone()).or_else(|| {
                 units
                     .iter()
@@ -1542,28 +1511,7 @@ pub async fn office_findings(
 ) -> Result<Response, ApiError> {
     s.office()?;
     report::edition_for(year)?;
-    let (mut audit, rows) = run_audit(&app, year).await?;
-    // The audit read temporary files: the workbook names each unit by its login, and
-    // places in those files (lines of the server's JSON) mean nothing to the reader.
-    let login_of = |file: &str| -> String {
-        let id = std::path::Path::new(file)
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .and_then(|s| s.strip_prefix("unit-"))
-            .and_then(|s| s.parse::<i64>().ok());
-        rows.iter()
-            .find(|r| Some(r.account.id) == id)
-            .map(|r| r.account.login.clone())
-            .unwrap_or_default()
-    };
-    for u in &mut audit.units {
-        u.file = login_of(&u.file);
-    }
-    for f in &mut audit.findings {
-        let d = &mut f.diagnostic;
-        d.file = login_of(&d.file);
-        (d.line, d.column, d.pos) = (None, None, None);
-    }
+    let RegionAudit { audit, .. } = run_audit(&app, year).await?;
     let bytes = audit::to_workbook(&audit).map_err(ApiError::internal)?;
     Ok(file_response(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -280,14 +280,30 @@ pub fn read_upload(kind: Upload, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
     }
 }
 
-/// The rows an import could not find (`import-unread` errors), by their words.
-pub fn unread_rows(decoded: &Decoded) -> Vec<String> {
-    decoded
+/// Reads an upload and checks what it gave (the diagnostics point into the file).
+///
+/// # Errors
+/// 422 when the file cannot be read, or when an import did not find rows of the
+/// form (`import-unread`) and `partial` is not set: they would read as zeros.
+pub fn read_upload_checked(
+    kind: Upload,
+    bytes: Vec<u8>,
+    partial: bool,
+) -> Result<Checked, ApiError> {
+    let decoded = read_upload(kind, bytes)?;
+    let unread: Vec<&str> = decoded
         .diags
         .iter()
         .filter(|d| d.rule == Rule::ImportUnread)
-        .map(|d| d.message.clone())
-        .collect()
+        .map(|d| d.message.as_str())
+        .collect();
+    if !unread.is_empty() && !partial {
+        return Err(ApiError::unprocessable(format!(
+            "文件中没有找到表格的这些行，未导入（如确认要导入，缺少的行记为 0，需要补填）：{}",
+            unread.join("；")
+        )));
+    }
+    Ok(check_decoded(decoded, None))
 }
 
 /// One cell of a table of the form, as the editor draws it.

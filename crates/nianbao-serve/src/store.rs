@@ -329,45 +329,40 @@ pub fn reports(
     account: Option<i64>,
     year: Option<i64>,
 ) -> rusqlite::Result<Vec<ReportRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT r.id, r.year, a.id, a.login, a.role, a.organ, a.kind, {VERSION_COLUMNS}
-         FROM report r JOIN account a ON a.id = r.account
-         JOIN version v ON v.report = r.id
-         JOIN account b ON b.id = v.saved_by
-         WHERE v.number = (SELECT MAX(number) FROM version WHERE report = r.id)
-           AND (?1 IS NULL OR r.account = ?1) AND (?2 IS NULL OR r.year = ?2)
-         ORDER BY r.year DESC, a.organ, r.id"
-    ))?;
-    let rows = stmt.query_map(params![account, year], |r| {
-        Ok(ReportRow {
-            id: r.get(0)?,
-            year: r.get(1)?,
-            account: Account {
-                id: r.get(2)?,
-                login: r.get(3)?,
-                role: r.get(4)?,
-                organ: r.get(5)?,
-                kind: r.get(6)?,
-            },
-            latest: version_row(r, 7)?,
-        })
-    })?;
-    rows.collect()
+    select_reports(conn, account, year, None)
 }
 
 /// One report with its latest version.
 pub fn report(conn: &Connection, id: i64) -> rusqlite::Result<Option<ReportRow>> {
-    let owner: Option<i64> = conn
-        .query_row("SELECT account FROM report WHERE id = ?1", [id], |r| {
-            r.get(0)
+    Ok(select_reports(conn, None, None, Some(id))?.pop())
+}
+
+fn select_reports(
+    conn: &Connection,
+    account: Option<i64>,
+    year: Option<i64>,
+    report: Option<i64>,
+) -> rusqlite::Result<Vec<ReportRow>> {
+    // The latest version is found through the primary key (report, number).
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT a.id, a.login, a.role, a.organ, a.kind, r.id, r.year, {VERSION_COLUMNS}
+         FROM report r JOIN account a ON a.id = r.account
+         JOIN version v ON v.report = r.id
+           AND v.number = (SELECT MAX(number) FROM version WHERE report = r.id)
+         JOIN account b ON b.id = v.saved_by
+         WHERE (?1 IS NULL OR r.account = ?1) AND (?2 IS NULL OR r.year = ?2)
+           AND (?3 IS NULL OR r.id = ?3)
+         ORDER BY r.year DESC, a.organ, r.id"
+    ))?;
+    let rows = stmt.query_map(params![account, year, report], |r| {
+        Ok(ReportRow {
+            account: account_row(r)?,
+            id: r.get(5)?,
+            year: r.get(6)?,
+            latest: version_row(r, 7)?,
         })
-        .optional()?;
-    let Some(owner) = owner else {
-        return Ok(None);
-    };
-    Ok(reports(conn, Some(owner), None)?
-        .into_iter()
-        .find(|r| r.id == id))
+    })?;
+    rows.collect()
 }
 
 /// The report of `account` for `year`, if started.

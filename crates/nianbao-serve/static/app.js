@@ -313,14 +313,14 @@ function drawEditor() {
     el('h2', { text: '基本信息' }),
     el('p', { id: 'version-line' }),
     el('p', {}, '机关名称：', el('strong', { text: shownValue(e.data.organ) }), '（由办公室设置，与账号一致）'),
-    textField('标题（可不填）', 'title'),
+    field('标题（可不填）', 'title', 'text'),
     textArea('前言（可不填）', 'preamble')));
   body.append(blocksCard(SECTIONS[0]));
   for (const t of e.form.tables) body.append(tableCard(t));
   body.append(blocksCard(SECTIONS[1]), blocksCard(SECTIONS[2]));
   body.append(el('section', { class: 'card' }, el('h2', { text: '落款' }),
-    textField('落款机关（默认为机关名称）', 'signature.organ'), dateField('成文日期', 'signature.date'),
-    dateField('发布日期', 'meta.published')));
+    field('落款机关（默认为机关名称）', 'signature.organ', 'text'), field('成文日期', 'signature.date', 'date'),
+    field('发布日期', 'meta.published', 'date')));
   const diags = el('section', { class: 'card side', id: 'diagnostics', 'aria-live': 'polite' });
   e.diagsBox = diags;
   e.previewBox = el('div', { id: 'preview' });
@@ -367,16 +367,10 @@ function setState(text) {
 
 function fieldId(path) { return 'f-' + path.replace(/[^a-zA-Z0-9]/g, '-'); }
 
-function textField(label, path) {
-  const input = el('input', { type: 'text', id: fieldId(path), value: shownValue(getAt(editor.data, splitPath(path))), disabled: editor.readOnly, 'data-path': path, size: 40 });
+// A one-line field (`text`, or `date` as YYYY-MM-DD); left blank, the key is left out.
+function field(label, path, type) {
+  const input = el('input', { type, id: fieldId(path), value: shownValue(getAt(editor.data, splitPath(path))), disabled: editor.readOnly, 'data-path': path, size: type === 'text' ? 40 : null });
   input.addEventListener('input', () => { setAt(editor.data, splitPath(path), input.value.trim() === '' ? undefined : input.value); cleanup(); changed(); });
-  editor.inputs.push({ input, path, index: null, td: input.parentElement });
-  return el('label', { for: input.id }, el('span', { text: label }), input);
-}
-
-function dateField(label, path) {
-  const input = el('input', { type: 'date', id: fieldId(path), value: shownValue(getAt(editor.data, splitPath(path))), disabled: editor.readOnly, 'data-path': path });
-  input.addEventListener('input', () => { setAt(editor.data, splitPath(path), input.value === '' ? undefined : input.value); cleanup(); changed(); });
   return el('label', { for: input.id }, el('span', { text: label }), input);
 }
 
@@ -610,7 +604,7 @@ function showCheck() {
       if (d.severity === 'error') target.box.classList.add('bad');
       target.msg.append(el('p', { class: cls + '-text', text: `${d.rule}：${d.message}` }));
     }
-    const go = target ? el('button', { type: 'button', class: 'link-dark secondary', text: '定位', onclick: () => (target.input || target.box).scrollIntoView({ block: 'center' }) || (target.input && target.input.focus()) }) : null;
+    const go = target ? el('button', { type: 'button', class: 'secondary', text: '定位', onclick: () => (target.input || target.box).scrollIntoView({ block: 'center' }) || (target.input && target.input.focus()) }) : null;
     list.append(el('li', { class: cls + '-text' },
       el('strong', { text: `${d.severity === 'error' ? '错误' : d.severity === 'warning' ? '警告' : '说明'} ${d.rule}` }), ' ',
       d.message, d.hint ? el('div', { class: 'where', text: '提示：' + d.hint }) : null,
