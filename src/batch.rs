@@ -20,9 +20,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use indicatif::{ProgressBar, ProgressStyle};
+use nianbao_files::atomic::{self as files, temp_prefix};
+use nianbao_files::kinds::{self, Role};
+use nianbao_files::read;
 use nianbao_form::diag;
-use nianbao_form::files::{self, temp_prefix};
-use nianbao_form::load;
 use nianbao_render::fonts::{FontOptions, FontSet};
 use nianbao_render::output::Output;
 use nianbao_render::pipeline::{self, Renderer};
@@ -69,7 +70,7 @@ struct Outcome {
 }
 
 fn is_report(path: &Path) -> bool {
-    path.is_file() && load::is_report_file(path)
+    path.is_file() && kinds::is(path, Role::Data)
 }
 
 /// Report data files below a folder, sorted, with their path relative to it.
@@ -123,7 +124,7 @@ fn plan(
                 return Err(format!(
                     "{}：文件夹中没有报告文件（{}）",
                     input.display(),
-                    load::FILE_TYPES
+                    kinds::extensions_listed(Some(Role::Data))
                 ));
             }
             for (path, rel) in found {
@@ -202,7 +203,18 @@ fn render_one(
         let diags: Vec<_> = diags.into_iter().map(|d| d.in_file(&file)).collect();
         diag::format_text(&diags)
     };
-    let rendered = match renderer.render_file(&job.input, &o.render) {
+    let decoded = match read::read_file(&job.input) {
+        Ok(d) => d,
+        Err(e) => {
+            return Outcome {
+                written: Vec::new(),
+                diags: String::new(),
+                failure: Some(e.to_string()),
+            };
+        }
+    };
+    let stem = job.input.file_stem().map(|s| s.to_string_lossy());
+    let rendered = match renderer.render_named(decoded, stem.as_deref(), &o.render) {
         Ok(r) => r,
         Err(refused) => {
             return Outcome {
@@ -229,7 +241,7 @@ fn render_one(
         }
         match files::stage(&path, &bytes) {
             Ok(s) => staged.push((path, s)),
-            Err(e) => return fail(e),
+            Err(e) => return fail(e.to_string()),
         }
     }
     if exit_at.is_some_and(|name| job.input.file_name() == Some(name)) {
@@ -238,7 +250,7 @@ fn render_one(
     let mut written = Vec::new();
     for (path, s) in staged {
         if let Err(e) = s.commit(true) {
-            return fail(e);
+            return fail(e.to_string());
         }
         written.push(path);
     }

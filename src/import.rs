@@ -4,21 +4,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use nianbao_files::atomic::write_atomically;
+use nianbao_files::kinds::{self, Role};
+use nianbao_files::read;
 use nianbao_form::check;
 use nianbao_form::diag::{self, Diagnostic, Rule};
-use nianbao_form::files::write_atomically;
-use nianbao_form::load;
 
 use crate::{Target, display, report_bytes};
-
-/// Installs the readers of published reports into the form crate's loader, so that
-/// `check`, `render`, `audit` and `convert` read DOCX, HTML and PDF files too.
-pub fn install() {
-    load::install_published_reader(load::PublishedReader {
-        reads: nianbao_import::is_published,
-        read: |path| nianbao_import::read_path(path).map_err(|e| e.to_string()),
-    });
-}
 
 /// Where the data of `file` goes: `-o` as a file for one input, as a folder for
 /// several (or when it is a folder), else beside the input.
@@ -54,18 +46,18 @@ pub fn run(
     }
     for file in files {
         let shown = display(file);
-        if !nianbao_import::is_published(file) {
+        if kinds::by_path(file).is_none_or(|k| k.role == Role::Data) {
             eprintln!(
                 "{shown}：导入只读已发布的年报（{}）；数据文件请用 nianbao check 或 convert",
-                nianbao_form::error::PUBLISHED_TYPES
+                kinds::extensions_listed(Some(Role::Published))
             );
             worst = worst.max(2);
             continue;
         }
-        let decoded = match nianbao_import::read_path(file) {
+        let decoded = match read::read_file(file) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("{shown}：{e}");
+                eprintln!("{e}");
                 worst = worst.max(2);
                 continue;
             }
@@ -118,8 +110,9 @@ pub fn run(
             }
         };
         if !unread.is_empty()
-            && let Target::Text(nianbao_form::tree::Format::Yaml | nianbao_form::tree::Format::Toml) =
-                target
+            && let Target::Text(
+                nianbao_files::parse::Format::Yaml | nianbao_files::parse::Format::Toml,
+            ) = target
         {
             let mut head =
                 format!("# 由 {shown} 导入；以下内容没有读出，数据中缺少，请对照原文件补填：\n");

@@ -9,14 +9,16 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod batch;
 mod import;
 
+use nianbao_files::atomic::write_atomically;
+use nianbao_files::error::LoadError;
+use nianbao_files::kinds::{self, Role};
+use nianbao_files::parse::Format;
+use nianbao_files::read;
+use nianbao_files::write;
+use nianbao_form::audit::{self, LastYear, LeftOut, Submission};
 use nianbao_form::check;
 use nianbao_form::diag::{self, Diagnostic, Rule, Severity};
-use nianbao_form::error::LoadError;
-use nianbao_form::files::write_atomically;
-use nianbao_form::load;
 use nianbao_form::model::{Edition, Report};
-use nianbao_form::tree::Format;
-use nianbao_form::write;
 use nianbao_render::export::pdf::Standard;
 use nianbao_render::fonts::{FontOptions, FontSet};
 use nianbao_render::output::Output;
@@ -65,7 +67,7 @@ enum Target {
 
 impl Target {
     fn from_path(path: &Path) -> Option<Target> {
-        if load::is_workbook(path) {
+        if kinds::by_path(path).is_some_and(|k| k.kind == kinds::Kind::Workbook) {
             Some(Target::Workbook)
         } else {
             Format::from_path(path).map(Target::Text)
@@ -292,8 +294,22 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    import::install();
-    match cli.command {
+    // One error path: what stops a command before it starts is its message and exit
+    // status 2 (ripgrep's main → run → exit 2).
+    match run(cli.command) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("{message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// A command that could not start: the message for the user (exit status 2).
+type Stop = String;
+
+fn run(command: Command) -> Result<ExitCode, Stop> {
+    Ok(match command {
         Command::Serve {
             addr,
             data,
@@ -309,13 +325,8 @@ fn main() -> ExitCode {
                     std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
                 }),
             };
-            match nianbao_serve::run(config) {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(e) => {
-                    eprintln!("{e}");
-                    ExitCode::from(2)
-                }
-            }
+            nianbao_serve::run(config)?;
+            ExitCode::SUCCESS
         }
         Command::Import {
             files,
@@ -352,13 +363,13 @@ fn main() -> ExitCode {
             output,
             xlsx,
             force,
-        } => run_init(edition, year, &organ, output, xlsx, force),
+        } => run_init(edition, year, &organ, output, xlsx, force)?,
         Command::Convert {
             file,
             to,
             output,
             force,
-        } => run_convert(&file, to, output, force),
+        } => run_convert(&file, to, output, force)?,
         Command::Render {
             files,
             output,
@@ -370,16 +381,10 @@ fn main() -> ExitCode {
             jobs,
             quiet,
         } => {
-            let Some(outputs) = parse_outputs(&to) else {
-                return ExitCode::from(2);
-            };
-            let Some(standard) = Standard::parse(&pdf_standard) else {
-                eprintln!("不支持的 PDF 标准 “{pdf_standard}”；可用：a-2b、a-3b、ua-1、none");
-                return ExitCode::from(2);
-            };
+            let outputs = parse_outputs(&to)?;
+            let standard = parse_standard(&pdf_standard)?;
             if jobs == Some(0) {
-                eprintln!("--jobs 至少为 1");
-                return ExitCode::from(2);
+                return Err("--jobs 至少为 1".into());
             }
             batch::run(
                 &files,
@@ -403,11 +408,7 @@ fn main() -> ExitCode {
             no_system_fonts,
             force,
         } => {
-            let (Some(outputs), Some(standard)) =
-                (parse_outputs(&to), Standard::parse(&pdf_standard))
-            else {
-                return ExitCode::from(2);
-            };
+            let (outputs, standard) = (parse_outputs(&to)?, parse_standard(&pdf_standard)?);
             batch::serve(batch::Options {
                 out_dir: None,
                 render: pipeline::Options {
@@ -442,64 +443,57 @@ fn main() -> ExitCode {
                 repeat_threshold: f64::from(repeated_text_threshold) / 100.0,
             },
             format,
-        ),
+        )?,
         Command::Sum {
             dir,
             output,
             organ,
             year,
             force,
-        } => run_sum(&dir, &output, organ, year, force),
+        } => run_sum(&dir, &output, organ, year, force)?,
         Command::Synth { count, dir } => {
-            if let Err(e) = std::fs::create_dir_all(&dir) {
-                eprintln!("{}：{e}", dir.display());
-                return ExitCode::from(2);
-            }
+            std::fs::create_dir_all(&dir).map_err(|e| format!("{}：{e}", dir.display()))?;
             for i in 0..count {
                 let path = dir.join(format!("report-{i:05}.yaml"));
                 let text = write::to_string(&nianbao_form::synth::report(i), Format::Yaml);
-                if let Err(e) = write_atomically(&path, text.as_bytes(), true) {
-                    eprintln!("{e}");
-                    return ExitCode::from(2);
-                }
+                write_atomically(&path, text.as_bytes(), true)?;
             }
             ExitCode::SUCCESS
         }
         Command::Fonts {
             font_dir,
             no_system_fonts,
-        } => match FontSet::discover(&font_options(font_dir, no_system_fonts)) {
-            Ok(set) => {
-                print!("{}", set.describe());
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                ExitCode::from(2)
-            }
-        },
-    }
+        } => {
+            let set = FontSet::discover(&font_options(font_dir, no_system_fonts))
+                .map_err(|e| e.to_string())?;
+            print!("{}", set.describe());
+            ExitCode::SUCCESS
+        }
+    })
 }
 
 /// The `--to` list of `render`: each output once, in [`Output::ALL`] order.
-fn parse_outputs(to: &[String]) -> Option<Vec<Output>> {
+fn parse_outputs(to: &[String]) -> Result<Vec<Output>, Stop> {
     let mut outputs = Vec::new();
     for name in to {
-        match Output::parse(name.trim()) {
-            Some(output) => outputs.push(output),
-            None => {
-                eprintln!(
-                    "不支持的输出格式 “{}”；可用：{}",
-                    name.trim(),
-                    Output::names()
-                );
-                return None;
-            }
-        }
+        let output = Output::parse(name.trim()).ok_or_else(|| {
+            format!(
+                "不支持的输出格式 “{}”；可用：{}",
+                name.trim(),
+                Output::names()
+            )
+        })?;
+        outputs.push(output);
     }
     outputs.sort();
     outputs.dedup();
-    Some(outputs)
+    Ok(outputs)
+}
+
+/// The `--pdf-standard` of `render`.
+fn parse_standard(name: &str) -> Result<Standard, Stop> {
+    Standard::parse(name)
+        .ok_or_else(|| format!("不支持的 PDF 标准 “{name}”；可用：a-2b、a-3b、ua-1、none"))
 }
 
 fn font_options(font_dir: Option<PathBuf>, no_system_fonts: bool) -> FontOptions {
@@ -534,7 +528,7 @@ fn run_check(
     let prev = match previous {
         Some(p) => {
             let note = |d: Diagnostic| d.as_note().in_file(&display(p));
-            match load::read_file(p) {
+            match read::read_file(p) {
                 Ok(d) => match check::check(d, None) {
                     Ok(checked) => {
                         all.extend(checked.diagnostics.into_iter().map(note));
@@ -570,7 +564,7 @@ fn run_check(
         None => None,
     };
     for file in files {
-        match load::read_file(file) {
+        match read::read_file(file) {
             Ok(decoded) => {
                 let checked = check::check_with(decoded, prev.as_ref(), options);
                 let diags: Vec<Diagnostic> = checked
@@ -646,10 +640,10 @@ fn write_report(path: &Path, report: &Report, target: Target, force: bool) -> Ex
 fn report_bytes(
     report: &Report,
     target: Target,
-) -> Result<Vec<u8>, nianbao_form::error::WorkbookError> {
+) -> Result<Vec<u8>, nianbao_files::error::WorkbookError> {
     Ok(match target {
         Target::Text(format) => write::to_string(report, format).into_bytes(),
-        Target::Workbook => nianbao_form::xlsx::to_bytes(report)?,
+        Target::Workbook => nianbao_files::xlsx::to_bytes(report)?,
     })
 }
 
@@ -660,44 +654,43 @@ fn run_init(
     output: Option<PathBuf>,
     xlsx: bool,
     force: bool,
-) -> ExitCode {
+) -> Result<ExitCode, Stop> {
     let edition = match edition {
         EditionArg::Y2019 => Edition::Y2019,
         EditionArg::Y2021 => Edition::Y2021,
     };
     if !edition.years().contains(&year) {
-        eprintln!(
+        return Err(format!(
             "{year} 年度报告不使用 {} 版表格：2019、2020 年度用 --edition 2019，2021 年度起用 --edition 2021",
             edition.as_str()
-        );
-        return ExitCode::from(2);
+        ));
     }
     if organ.trim().is_empty() {
-        eprintln!("--organ 不能为空");
-        return ExitCode::from(2);
+        return Err("--organ 不能为空".into());
     }
     let ext = if xlsx { "xlsx" } else { "yaml" };
     let path = output.unwrap_or_else(|| PathBuf::from(format!("report-{year}.{ext}")));
     let target = match Target::from_path(&path) {
         Some(Target::Text(_)) if xlsx => {
-            eprintln!(
+            return Err(format!(
                 "{}：--xlsx 生成的是 .xlsx 工作簿，请用 .xlsx 作文件名",
                 path.display()
-            );
-            return ExitCode::from(2);
+            ));
         }
         Some(t) => t,
-        None => {
-            eprintln!(
-                "{}：无法识别的文件类型（应为 {} 之一）",
-                path.display(),
-                load::FILE_TYPES
-            );
-            return ExitCode::from(2);
-        }
+        None => return Err(unknown_target(&path)),
     };
-    let report = write::starting_report(edition, year, organ);
-    write_report(&path, &report, target, force)
+    let report = nianbao_form::derive::starting_report(edition, year, organ);
+    Ok(write_report(&path, &report, target, force))
+}
+
+/// The refusal of an output file name of no data kind.
+fn unknown_target(path: &Path) -> Stop {
+    format!(
+        "{}：无法识别的文件类型（应为 {} 之一）",
+        path.display(),
+        kinds::extensions_listed(Some(Role::Data))
+    )
 }
 
 fn convert_target(to: ConvertTo) -> Target {
@@ -709,15 +702,14 @@ fn convert_target(to: ConvertTo) -> Target {
     }
 }
 
-fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool) -> ExitCode {
+fn run_convert(
+    file: &Path,
+    to: ConvertTo,
+    output: Option<PathBuf>,
+    force: bool,
+) -> Result<ExitCode, Stop> {
     let target = convert_target(to);
-    let decoded = match load::read_file(file) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
+    let decoded = read::read_file(file).map_err(|e| e.to_string())?;
     let errors: Vec<Diagnostic> = decoded
         .diags
         .iter()
@@ -727,10 +719,10 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
     let Some(report) = decoded.report.filter(|_| errors.is_empty()) else {
         eprint!("{}", diag::format_text(&errors));
         eprintln!("{}：文件有错误，未转换", display(file));
-        return ExitCode::from(1);
+        return Ok(ExitCode::from(1));
     };
     let path = output.unwrap_or_else(|| file.with_extension(target.extension()));
-    write_report(&path, &report, target, force)
+    Ok(write_report(&path, &report, target, force))
 }
 
 /// The reports under `dir`, in name order, as audit reads them: the data files, and
@@ -738,20 +730,27 @@ fn run_convert(file: &Path, to: ConvertTo, output: Option<PathBuf>, force: bool)
 /// file beside them (`x.pdf` beside `x.yaml` is the same report).
 fn report_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
     let mut found = Vec::new();
-    let wanted: fn(&Path) -> bool =
-        |p| p.is_file() && (load::is_report_file(p) || load::is_published(p));
+    let wanted: fn(&Path) -> bool = |p| p.is_file() && kinds::by_path(p).is_some();
     batch::search_with(dir, Path::new(""), &mut found, wanted)
         .map_err(|e| format!("{}：无法读取文件夹：{e}", dir.display()))?;
     let data: std::collections::HashSet<PathBuf> = found
         .iter()
-        .filter(|(p, _)| load::is_report_file(p))
+        .filter(|(p, _)| kinds::is(p, Role::Data))
         .map(|(p, _)| p.with_extension(""))
         .collect();
     Ok(found
         .into_iter()
         .map(|(p, _)| p)
-        .filter(|p| load::is_report_file(p) || !data.contains(&p.with_extension("")))
+        .filter(|p| kinds::is(p, Role::Data) || !data.contains(&p.with_extension("")))
         .collect())
+}
+
+/// A file as the region's work takes it: its path, and what reading it gave.
+fn submission(path: &Path) -> Submission {
+    Submission {
+        source: display(path),
+        read: read::read_file(path).map_err(|e| e.to_string()),
+    }
 }
 
 /// The folders and lists an audit reads.
@@ -762,22 +761,9 @@ struct AuditInputs<'a> {
     children: Option<&'a Path>,
 }
 
-fn run_audit(
-    inputs: &AuditInputs<'_>,
-    output: Option<&Path>,
-    force: bool,
-    options: &check::Options,
-    format: OutputFormat,
-) -> ExitCode {
-    audit_or_error(inputs, output, force, options, format).unwrap_or_else(|e| {
-        eprintln!("{e}");
-        ExitCode::from(2)
-    })
-}
-
-/// `audit`, with what stops it before any report is read (a folder or roster that
+/// `audit`: what stops it before any report is read (a folder or roster that
 /// cannot be read, a findings file that cannot be written) as the error.
-fn audit_or_error(
+fn run_audit(
     inputs: &AuditInputs<'_>,
     output: Option<&Path>,
     force: bool,
@@ -792,9 +778,14 @@ fn audit_or_error(
         .unwrap_or_default();
     let roster = inputs
         .roster
-        .map(nianbao_form::audit::read_roster)
+        .map(nianbao_files::region::read_roster)
         .transpose()?;
     let children = inputs.children.map(report_files).transpose()?;
+    // Last year's reports contribute their figures only.
+    let last = LastYear::new(
+        last.iter()
+            .filter_map(|p| read::read_file(p).ok().and_then(|d| d.report)),
+    );
     // A progress bar on a terminal (a region of PDFs takes a while); none in a pipe.
     let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {
         let bar = indicatif::ProgressBar::new(files.len() as u64);
@@ -806,26 +797,27 @@ fn audit_or_error(
         );
         bar
     });
-    let mut audit = nianbao_form::audit::audit_with_progress(
-        &files,
-        &last,
-        roster.as_deref(),
-        options,
-        &mut |done, path| {
-            if let Some(bar) = &bar {
-                bar.set_position(done as u64);
-                bar.set_message(display(path));
-            }
-        },
-    );
+    // Read one at a time as the audit takes them: one report in memory at once.
+    let this = files.iter().enumerate().map(|(done, path)| {
+        if let Some(bar) = &bar {
+            bar.set_position(done as u64);
+            bar.set_message(display(path));
+        }
+        submission(path)
+    });
+    let mut audit = audit::audit(this, &last, roster.as_deref(), options);
     if let Some(bar) = bar {
         bar.finish_and_clear();
     }
     if let Some(children) = children {
-        nianbao_form::audit::check_children(&mut audit, &files, &children);
+        audit::check_children(
+            &mut audit,
+            files.iter().map(|p| submission(p)),
+            children.iter().map(|p| submission(p)),
+        );
     }
     if let Some(path) = output {
-        let bytes = nianbao_form::audit::to_workbook(&audit)
+        let bytes = nianbao_files::region::to_workbook(&audit)
             .map_err(|e| format!("{}：{e}", path.display()))?;
         write_atomically(path, &bytes, force)?;
     }
@@ -885,35 +877,21 @@ fn run_sum(
     organ: Option<String>,
     year: Option<i64>,
     force: bool,
-) -> ExitCode {
-    let files = match report_files(dir) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let mut reports = Vec::new();
-    let mut failed = false;
-    for f in &files {
-        // Only reports that check without errors are added up.
-        match load::read_file(f).map(|d| check::check(d, None)) {
-            Ok(Ok(c)) if !c.diagnostics.iter().any(|d| d.is_error()) => {
-                reports.push((display(f), c.report));
-            }
-            Ok(_) => {
-                eprintln!("{}：数据有错误，请先改正（nianbao check）", f.display());
-                failed = true;
-            }
-            Err(e) => {
-                eprintln!("{e}");
-                failed = true;
+) -> Result<ExitCode, Stop> {
+    let files = report_files(dir)?;
+    // Only reports that check without errors are added up, as checked.
+    let (reports, left_out) = audit::summable(files.iter().map(|f| submission(f)));
+    if !left_out.is_empty() {
+        for l in &left_out {
+            match l {
+                LeftOut::Unreadable { message, .. } => eprintln!("{message}"),
+                LeftOut::Errors { source, .. } => {
+                    eprintln!("{source}：数据有错误，请先改正（nianbao check）")
+                }
             }
         }
-    }
-    if failed {
         eprintln!("未生成汇总报告");
-        return ExitCode::from(1);
+        return Ok(ExitCode::from(1));
     }
     let organ = organ.unwrap_or_else(|| {
         format!(
@@ -922,27 +900,20 @@ fn run_sum(
                 .map_or("汇总".into(), |n| n.to_string_lossy().into_owned())
         )
     });
-    let report = match nianbao_form::audit::sum(&reports, &organ, year) {
+    let report = match audit::sum(&reports, &organ, year) {
         Ok(r) => r,
         Err(problems) => {
             for p in problems {
                 eprintln!("{p}");
             }
             eprintln!("未生成汇总报告");
-            return ExitCode::from(1);
+            return Ok(ExitCode::from(1));
         }
     };
-    let Some(target) = Target::from_path(output) else {
-        eprintln!(
-            "{}：无法识别的文件类型（应为 {} 之一）",
-            output.display(),
-            load::FILE_TYPES
-        );
-        return ExitCode::from(2);
-    };
+    let target = Target::from_path(output).ok_or_else(|| unknown_target(output))?;
     let code = write_report(output, &report, target, force);
     if code == ExitCode::SUCCESS {
         println!("已汇总 {} 份报告", reports.len());
     }
-    code
+    Ok(code)
 }

@@ -194,8 +194,8 @@ fn the_tables_of_a_region_add_up_into_one_report_that_checks() {
         "青禾市",
     ]);
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
-    let summed = nianbao_form::load::read_file(&out).unwrap().report.unwrap();
-    let one = nianbao_form::load::read_file(&example("qinghe-2023.yaml"))
+    let summed = nianbao_files::read_file(&out).unwrap().report.unwrap();
+    let one = nianbao_files::read_file(&example("qinghe-2023.yaml"))
         .unwrap()
         .report
         .unwrap();
@@ -312,7 +312,7 @@ fn a_parent_report_is_checked_against_the_sum_of_its_children() {
     ]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let text = std::fs::read_to_string(&summed).unwrap();
-    let licensing = nianbao_form::load::read_file(&summed)
+    let licensing = nianbao_files::read_file(&summed)
         .unwrap()
         .report
         .unwrap()
@@ -379,4 +379,99 @@ fn an_audit_on_a_terminal_shows_its_progress() {
     assert!(shown.contains("/6 份"), "{shown}");
     let piped = run(&["audit", input.to_str().unwrap()]);
     assert!(!stderr(&piped).contains("/6 份"), "{}", stderr(&piped));
+}
+
+/// The region sum adds the reports as checked: a unit that left （七）总计 to be
+/// computed (as the web editor does) and a unit that left a row out are added with
+/// their computed totals and zeros, never a blank total as 0; the result checks
+/// clean, and a parent that also left its totals blank matches its children. A
+/// report of the other edition is refused by name.
+#[test]
+fn a_sum_of_written_and_computed_totals_checks_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let units = dir.path().join("units");
+    let base = std::fs::read_to_string(example("qinghe-2023.yaml")).unwrap();
+    let total_line = base
+        .lines()
+        .find(|l| l.trim_start().starts_with("total:") && l.contains("2928"))
+        .expect("the example writes （七）总计")
+        .to_string();
+    let confirmation = base
+        .lines()
+        .find(|l| l.trim_start().starts_with("confirmation:"))
+        .unwrap()
+        .to_string();
+    write(&units.join("a.yaml"), &base);
+    write(
+        &units.join("b.yaml"),
+        &base
+            .replace("organ: 青禾市市场监督管理局", "organ: 青禾市教育局")
+            .replace(&format!("{total_line}\n"), "")
+            .replace(&format!("{confirmation}\n"), "")
+            // The 确认 row's applications were never received: 一 is that much less.
+            .replace(
+                "new:               [2008, 411, 91, 109, 197, 127]",
+                "new:               [1958, 403, 89, 107, 194, 124]",
+            ),
+    );
+    let out = dir.path().join("region.yaml");
+    let o = run(&[
+        "sum",
+        units.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--organ",
+        "青禾市",
+    ]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let o = run(&["check", out.to_str().unwrap()]);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let summed = nianbao_files::read_file(&out).unwrap().report.unwrap();
+    let row = |path: &str| match summed.values.get(path) {
+        Some(nianbao_form::model::Values::Row { values, .. }) => values.clone(),
+        other => panic!("{path}: {other:?}"),
+    };
+    // 自然人: 2006 written + 2006 − 50 (b's 确认 row left out) computed.
+    assert_eq!(row("applications.total")[0], 2006 + 2006 - 50);
+    assert_eq!(row("applications.new")[0], 2008 + 1958);
+    assert_eq!(row("applications.not_processed.confirmation")[0], 50);
+    // A parent that left its totals blank is compared as computed: no finding.
+    let parent = dir.path().join("city");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let blank_total: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("total:") || !l.starts_with("  total"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    write(&parent.join("city.yaml"), &blank_total);
+    let o = run(&[
+        "audit",
+        parent.to_str().unwrap(),
+        "--children",
+        units.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let hierarchy: Vec<&serde_json::Value> = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "hierarchy-sum")
+        .collect();
+    assert!(hierarchy.is_empty(), "{hierarchy:#?}");
+    // The other edition is refused by name; nothing is written.
+    write(
+        &units.join("c.yaml"),
+        &std::fs::read_to_string(example("xiayi-2020.yaml")).unwrap(),
+    );
+    let out2 = dir.path().join("region2.yaml");
+    let o = run(&["sum", units.to_str().unwrap(), "-o", out2.to_str().unwrap()]);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("c.yaml：2020 年度、2019 版"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out2.exists());
 }

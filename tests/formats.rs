@@ -4,11 +4,11 @@
 mod common;
 
 use common::*;
+use nianbao_files::parse::Format;
+use nianbao_files::read::{read_file, read_str};
+use nianbao_files::write;
 use nianbao_form::expr::Expander;
-use nianbao_form::load::{read_file, read_str};
 use nianbao_form::model::{Block, Report, Values};
-use nianbao_form::tree::Format;
-use nianbao_form::write;
 
 const EXAMPLES: [&str; 3] = ["xiayi-2020", "qinghe-2022", "qinghe-2023"];
 

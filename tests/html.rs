@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use common::*;
+use nianbao_files::read_file;
 use nianbao_form::check::check_report;
-use nianbao_form::load::read_file;
 use nianbao_render::document::{self, CellKind, DocBlock};
 use scraper::{ElementRef, Html, Selector};
 

@@ -9,11 +9,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use common::*;
+use nianbao_files::read_file;
 use nianbao_form::check::{Checked, check, check_report};
 use nianbao_form::decode::Decoded;
-use nianbao_form::load::read_file;
+use nianbao_form::derive::with_totals;
 use nianbao_form::model::Values;
-use nianbao_form::write::with_totals;
 use nianbao_render::document::{self, DocBlock};
 
 fn published(name: &str) -> PathBuf {
@@ -21,7 +21,7 @@ fn published(name: &str) -> PathBuf {
 }
 
 fn import(path: &Path) -> Decoded {
-    nianbao_import::read_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+    nianbao_files::read_file(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 /// Every number of tables 二、三、四 with the row totals filled in, by cell.
@@ -630,23 +630,23 @@ fn files_that_cannot_be_read_say_what_they_are_and_what_to_do() {
     let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
     ole.resize(4096, 0);
     for name in ["old.doc", "old.wps", "renamed.docx"] {
-        let e = nianbao_import::read_path(&write(name, &ole))
+        let e = nianbao_files::read_file(&write(name, &ole))
             .unwrap_err()
             .to_string();
         assert!(e.contains("另存为") && e.contains(".docx"), "{name}: {e}");
     }
     // A PDF with a page and no text (a scan).
     let scan = write("scan.pdf", &minimal_pdf(""));
-    let e = nianbao_import::read_path(&scan).unwrap_err().to_string();
+    let e = nianbao_files::read_file(&scan).unwrap_err().to_string();
     assert!(e.contains("扫描件"), "{e}");
     // A broken PDF.
-    let e = nianbao_import::read_path(&write("broken.pdf", b"%PDF-1.7\n garbage"))
+    let e = nianbao_files::read_file(&write("broken.pdf", b"%PDF-1.7\n garbage"))
         .unwrap_err()
         .to_string();
     assert!(e.contains("损坏") || e.contains("扫描件"), "{e}");
     // An encrypted PDF (qpdf --encrypt user owner 256).
     let encrypted = root().join("tests/cases/import/encrypted.pdf");
-    let e = nianbao_import::read_path(&encrypted)
+    let e = nianbao_files::read_file(&encrypted)
         .unwrap_err()
         .to_string();
     assert!(e.contains("加密"), "{e}");
@@ -716,7 +716,7 @@ fn hostile_files_are_refused_quickly() {
         zip.finish().unwrap();
     }
     assert!(std::fs::metadata(&bomb).unwrap().len() < 200_000);
-    let e = nianbao_import::read_path(&bomb).unwrap_err().to_string();
+    let e = nianbao_files::read_file(&bomb).unwrap_err().to_string();
     assert!(e.contains("上限"), "{e}");
     // An HTML page nested 100,000 deep reads without overflowing the stack.
     let nested = format!(
@@ -740,7 +740,7 @@ fn hostile_files_are_refused_quickly() {
         zip.write_all("<w:tbl>".repeat(1000).as_bytes()).unwrap();
         zip.finish().unwrap();
     }
-    let e = nianbao_import::read_path(&deep).unwrap_err().to_string();
+    let e = nianbao_files::read_file(&deep).unwrap_err().to_string();
     assert!(e.contains("嵌套"), "{e}");
 }
 

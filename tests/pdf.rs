@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
+use nianbao_files::read_file;
 use nianbao_form::check::check_report;
-use nianbao_form::load::read_file;
 use nianbao_form::tables::{Content, tables};
 use nianbao_render::document::{self, DocBlock};
 

@@ -377,8 +377,7 @@ fn a_unit_uploads_checks_renders_and_downloads_what_the_command_line_makes() {
     // The PDF reads back (its text layer, by the importer of issue 13) as the data.
     let pdf = a.get(&format!("/api/reports/{id}/download/pdf")).body;
     assert!(pdf.starts_with(b"%PDF-"));
-    let back = nianbao_import::read_bytes(pdf.clone(), Some(nianbao_import::Kind::Pdf))
-        .expect("the PDF reads");
+    let back = nianbao_files::read("report.pdf", pdf.clone()).expect("the PDF reads");
     let back = nianbao_form::check::check(back, None).expect("a report");
     assert_eq!(back.report.organ, "青禾市市场监督管理局");
     assert_eq!(
@@ -984,6 +983,7 @@ fn the_openapi_document_describes_every_route() {
         ("/api/logout", "post"),
         ("/api/session", "get"),
         ("/api/form/{edition}", "get"),
+        ("/api/file-kinds", "get"),
         ("/api/units", "post"),
         ("/api/reports", "get"),
         ("/api/reports", "post"),
@@ -1026,6 +1026,23 @@ fn the_openapi_document_describes_every_route() {
         "every data row has its 总计: {total_cells}"
     );
     assert_eq!(anon.get("/api/form/2020").status, 404);
+    // What an upload may be is the reader's one list of kinds: the page's `accept`.
+    let kinds = anon.get("/api/file-kinds").json();
+    let accept = kinds["accept"].as_str().expect("accept");
+    for ext in [
+        ".yaml", ".json", ".toml", ".xlsx", ".docx", ".html", ".shtml", ".pdf",
+    ] {
+        assert!(accept.split(',').any(|e| e == ext), "{ext}: {accept}");
+    }
+    assert!(!accept.split(',').any(|e| e == ".doc"), "{accept}");
+    let roles: Vec<(&str, &str)> = kinds["kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .map(|k| (k["name"].as_str().unwrap(), k["role"].as_str().unwrap()))
+        .collect();
+    assert!(roles.contains(&("PDF", "published")), "{roles:?}");
+    assert!(roles.contains(&("YAML", "data")), "{roles:?}");
 }
 
 #[test]

@@ -8,10 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
-use nianbao_form::load::read_file;
+use nianbao_files::read_file;
+use nianbao_files::xlsx;
 use nianbao_form::model::{Block, Report};
 use nianbao_form::rules;
-use nianbao_form::xlsx;
 
 const EXAMPLES: [&str; 3] = ["xiayi-2020", "qinghe-2022", "qinghe-2023"];
 
@@ -836,7 +836,7 @@ fn prose_findings_point_at_the_text_sheet_and_the_kind_of_body_survives() {
             "  published: 2024-01-20",
             "  published: 2024-02-05\n  kind: department",
         );
-    let mut r = nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml)
+    let mut r = nianbao_files::read::read_str(&text, nianbao_files::parse::Format::Yaml)
         .report
         .unwrap();
     assert_eq!(

@@ -3,11 +3,11 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use nianbao_form::tree::Format;
+use nianbao_files::parse::Format;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let decoded = nianbao_form::load::read_str(text, Format::Toml);
+        let decoded = nianbao_files::read::read_str(text, Format::Toml);
         let _ = nianbao_form::check::check(decoded, None);
     }
 });

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(decoded) = nianbao_form::xlsx::read_bytes(data.to_vec()) {
+    if let Ok(decoded) = nianbao_files::xlsx::read_bytes(data.to_vec()) {
         let _ = nianbao_form::check::check(decoded, None);
     }
 });

@@ -1,22 +1,73 @@
-//! The coordinating office's audit: every report of a folder checked at once, each
-//! matched to its previous year's report by organ name, against the roster of the
-//! units expected, into one list of units (status, counts, late) and one list of
-//! findings — for the terminal, as JSON, and as a findings workbook.
+//! The region's work over reports: the coordinating office's audit (every report of
+//! the region checked at once, each matched to its previous year's report by organ
+//! name, against the roster of the units expected, into one list of units and one
+//! list of findings), the region's sum, and the hierarchy check (层级汇总一致性).
 //!
-//! A unit's unreadable or hostile file fails that unit only (the loaders' limits hold
-//! here too); nothing in the folder is changed.
+//! Everything here takes decoded reports with where they came from
+//! ([`Submission`]): the command line reads a folder, the web app passes its latest
+//! versions; neither writes a file for the other. The policies both front ends share
+//! live here once: what makes an organ name the same ([`normalized`]), what last
+//! year's report contributes ([`LastYear`]), which reports may be summed
+//! ([`summable`]). A unit's unreadable or hostile file fails that unit only; the
+//! findings workbook and the roster's files are read and written by `nianbao-files`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
 
-use rust_xlsxwriter::{Format, FormatAlign, Workbook};
 use serde::Serialize;
 
 use crate::check::{self, Options};
+use crate::decode::Decoded;
 use crate::diag::{Diagnostic, Rule, Severity};
-use crate::error::WorkbookError;
-use crate::load;
 use crate::model::{OrganKind, Report};
+
+/// A report as the region's work takes it: where it came from and what reading gave.
+#[derive(Debug)]
+pub struct Submission {
+    /// Where it came from, as the findings name it: a file's path on the command
+    /// line, a unit's login in the web app.
+    pub source: String,
+    /// The decoded report, or why the file could not be read at all (the reader's
+    /// Chinese message).
+    pub read: Result<Decoded, String>,
+}
+
+/// Last year's reports of the region, by organ ([`normalized`]): what a report of
+/// this year is checked against (上年结转, 现行有效件数 carried over, R6–R8).
+#[derive(Debug, Default)]
+pub struct LastYear {
+    by_organ: HashMap<String, Vec<Report>>,
+}
+
+impl LastYear {
+    /// Last year's reports (those that gave a report; the rest contribute nothing).
+    pub fn new(reports: impl IntoIterator<Item = Report>) -> LastYear {
+        let mut by_organ: HashMap<String, Vec<Report>> = HashMap::new();
+        for r in reports {
+            by_organ.entry(normalized(&r.organ)).or_default().push(r);
+        }
+        LastYear { by_organ }
+    }
+
+    /// The report of `organ` last year, when there is exactly one. Two of one name
+    /// cannot be told apart: none is taken, and the warning says so.
+    pub fn of(&self, organ: &str) -> (Option<&Report>, Option<Diagnostic>) {
+        match self.by_organ.get(&normalized(organ)).map(Vec::as_slice) {
+            Some([one]) => (Some(one), None),
+            Some(many) if many.len() > 1 => (
+                None,
+                Some(Diagnostic::warning(
+                    Rule::Previous,
+                    "",
+                    format!(
+                        "上一年度有 {} 份“{organ}”的报告，无法确定对照哪一份，未进行跨年度核对",
+                        many.len()
+                    ),
+                )),
+            ),
+            _ => (None, None),
+        }
+    }
+}
 
 /// A unit's state in the audit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -151,80 +202,6 @@ pub fn normalized(organ: &str) -> String {
         .collect()
 }
 
-/// Reads a roster: a CSV file (UTF-8, with or without a byte-order mark) or a
-/// workbook (.xlsx, the first sheet), with a header row holding 机关名称 and
-/// optionally 类型 (政府 or 部门).
-///
-/// # Errors
-/// A Chinese message naming the file and, where known, the row.
-pub fn read_roster(path: &Path) -> Result<Vec<RosterEntry>, String> {
-    let rows: Vec<Vec<String>> = if load::is_workbook(path) {
-        use calamine::Reader;
-        let bytes = load::read_bounded(path, crate::limits::MAX_WORKBOOK_BYTES)
-            .map_err(|e| e.to_string())?;
-        crate::xlsx::check_package(&bytes).map_err(|e| e.in_file(path).to_string())?;
-        let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes))
-            .map_err(|e| format!("{}：不是可读取的工作簿（{e}）", path.display()))?;
-        let range = wb
-            .worksheet_range_at(0)
-            .ok_or_else(|| format!("{}：工作簿没有工作表", path.display()))?
-            .map_err(|e| format!("{}：{e}", path.display()))?;
-        range
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string().trim().to_string()).collect())
-            .collect()
-    } else {
-        let bytes = load::read_bounded(path, crate::limits::MAX_TEXT_FILE_BYTES)
-            .map_err(|e| e.to_string())?;
-        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(bytes);
-        let mut rows = Vec::new();
-        for (i, record) in reader.records().enumerate() {
-            let record = record.map_err(|e| {
-                format!(
-                    "{} 第 {} 行：不是可读取的 CSV（{e}）",
-                    path.display(),
-                    i + 1
-                )
-            })?;
-            rows.push(record.iter().map(|c| c.trim().to_string()).collect());
-        }
-        rows
-    };
-    let header = rows
-        .first()
-        .ok_or_else(|| format!("{}：名单是空的", path.display()))?;
-    let organ_col = header.iter().position(|h| h == "机关名称").ok_or_else(|| {
-        format!(
-            "{}：第 1 行没有“机关名称”一列（表头应有 机关名称，可再有 类型）",
-            path.display()
-        )
-    })?;
-    let kind_col = header.iter().position(|h| h == "类型");
-    let mut out = Vec::new();
-    for (i, row) in rows.iter().enumerate().skip(1) {
-        let organ = row.get(organ_col).cloned().unwrap_or_default();
-        if organ.is_empty() {
-            continue;
-        }
-        let kind = match kind_col.and_then(|c| row.get(c)).filter(|k| !k.is_empty()) {
-            Some(k) => Some(OrganKind::parse(k).ok_or_else(|| {
-                format!(
-                    "{} 第 {} 行：类型 “{k}” 应为 政府 或 部门",
-                    path.display(),
-                    i + 1
-                )
-            })?),
-            None => None,
-        };
-        out.push(RosterEntry { organ, kind });
-    }
-    Ok(out)
-}
-
 fn count(diags: &[Diagnostic]) -> (usize, usize, BTreeMap<&'static str, usize>) {
     let mut by_rule = BTreeMap::new();
     let (mut errors, mut warnings) = (0, 0);
@@ -239,35 +216,15 @@ fn count(diags: &[Diagnostic]) -> (usize, usize, BTreeMap<&'static str, usize>) 
     (errors, warnings, by_rule)
 }
 
-/// Audits the report files `files` (as found in a folder), with last year's report
-/// files `previous` and the `roster` of the units expected.
+/// Audits the reports `this` (in the order given), with `last` year's reports and the
+/// `roster` of the units expected. Each submission is read by the caller and checked
+/// here, one at a time (an iterator that reads lazily keeps one report in memory).
 pub fn audit(
-    files: &[PathBuf],
-    previous: &[PathBuf],
+    this: impl IntoIterator<Item = Submission>,
+    last: &LastYear,
     roster: Option<&[RosterEntry]>,
     options: &Options,
 ) -> Audit {
-    audit_with_progress(files, previous, roster, options, &mut |_, _| {})
-}
-
-/// [`audit`], calling `progress(done, file)` after each file of `files` (for a
-/// progress bar: `done` of `files.len()`).
-pub fn audit_with_progress(
-    files: &[PathBuf],
-    previous: &[PathBuf],
-    roster: Option<&[RosterEntry]>,
-    options: &Options,
-    progress: &mut dyn FnMut(usize, &Path),
-) -> Audit {
-    // Last year's reports by organ; two of one name are ambiguous.
-    let mut last: HashMap<String, Vec<Report>> = HashMap::new();
-    for p in previous {
-        if let Ok(d) = load::read_file(p)
-            && let Some(r) = d.report
-        {
-            last.entry(normalized(&r.organ)).or_default().push(r);
-        }
-    }
     let roster_kind = |organ: &str| {
         roster.and_then(|r| {
             r.iter()
@@ -277,17 +234,16 @@ pub fn audit_with_progress(
     };
     let mut out = Audit::default();
     let mut seen: HashMap<String, String> = HashMap::new();
-    for (done, path) in files.iter().enumerate() {
-        progress(done, path);
-        let file = path.display().to_string();
-        let stem = path
+    for Submission { source, read } in this {
+        let file = source;
+        let stem = std::path::Path::new(&file)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let decoded = match load::read_file(path) {
+        let decoded = match read {
             Ok(d) => d,
-            Err(e) => {
-                let d = Diagnostic::error(Rule::Read, "", e.to_string()).in_file(&file);
+            Err(message) => {
+                let d = Diagnostic::error(Rule::Read, "", message).in_file(&file);
                 out.units.push(Unit {
                     organ: stem.clone(),
                     file: file.clone(),
@@ -323,21 +279,8 @@ pub fn audit_with_progress(
             (Some(r.edition.as_str().to_string()), Some(r.year))
         });
         let mut extra = Vec::new();
-        let prev = match last.get(&normalized(&organ)).map(Vec::as_slice) {
-            Some([one]) => Some(one),
-            Some(many) if many.len() > 1 => {
-                extra.push(Diagnostic::warning(
-                    Rule::Previous,
-                    "",
-                    format!(
-                        "上一年度有 {} 份“{organ}”的报告，无法确定对照哪一份，未进行跨年度核对",
-                        many.len()
-                    ),
-                ));
-                None
-            }
-            _ => None,
-        };
+        let (prev, ambiguous) = last.of(&organ);
+        extra.extend(ambiguous);
         let mut diags =
             check::check_with(decoded, prev, options).map_or_else(|d| d, |c| c.diagnostics);
         if let Some(other) = seen.insert(normalized(&organ), file.clone()) {
@@ -401,133 +344,66 @@ pub fn audit_with_progress(
     out
 }
 
-/// The findings workbook: sheet 汇总 (one row per unit: organ, file, edition, year,
-/// status, errors, warnings, late, then the count of each rule found) and sheet
-/// 问题清单 (one row per finding: unit, rule, the cell in the form's words, expected,
-/// found, key/cell/line, message, hint); header rows frozen, filters on, widths that
-/// fit.
-///
-/// # Errors
-/// [`WorkbookError::Xlsx`] when rust_xlsxwriter fails.
-pub fn to_workbook(audit: &Audit) -> Result<Vec<u8>, WorkbookError> {
-    let xlsx = |e: rust_xlsxwriter::XlsxError| WorkbookError::Xlsx(e.to_string());
-    let mut wb = Workbook::new();
-    let head = Format::new()
-        .set_bold()
-        .set_background_color(rust_xlsxwriter::Color::RGB(0xF2F2F2))
-        .set_align(FormatAlign::Center);
-    let wrap = Format::new().set_text_wrap();
-    let rules: Vec<&'static str> = Rule::ALL
-        .iter()
-        .map(|r| r.id())
-        .filter(|id| audit.units.iter().any(|u| u.by_rule.contains_key(id)))
-        .collect();
-    {
-        let ws = wb.add_worksheet().set_name("汇总").map_err(xlsx)?;
-        let mut headers: Vec<String> = [
-            "机关名称",
-            "文件",
-            "表格格式",
-            "年度",
-            "状态",
-            "错误",
-            "警告",
-            "逾期",
-        ]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-        headers.extend(rules.iter().map(|r| r.to_string()));
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, h, &head)
-                .map_err(xlsx)?;
+/// A report that [`summable`] leaves out of a sum, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LeftOut {
+    /// The file could not be read at all (the reader's message).
+    Unreadable {
+        /// Where it came from.
+        source: String,
+        /// The reader's Chinese message.
+        message: String,
+    },
+    /// The report has errors (a sum of wrong figures is wrong).
+    Errors {
+        /// Where it came from.
+        source: String,
+        /// How many errors the check found.
+        errors: usize,
+    },
+}
+
+impl LeftOut {
+    /// Where the report came from.
+    pub fn source(&self) -> &str {
+        match self {
+            LeftOut::Unreadable { source, .. } | LeftOut::Errors { source, .. } => source,
         }
-        for (i, u) in audit.units.iter().enumerate() {
-            let r = i as u32 + 1;
-            ws.write_string(r, 0, &u.organ).map_err(xlsx)?;
-            ws.write_string(r, 1, &u.file).map_err(xlsx)?;
-            ws.write_string(r, 2, u.edition.as_deref().unwrap_or(""))
-                .map_err(xlsx)?;
-            if let Some(y) = u.year {
-                ws.write_number(r, 3, y as f64).map_err(xlsx)?;
-            }
-            ws.write_string(r, 4, u.status.chinese()).map_err(xlsx)?;
-            ws.write_number(r, 5, u.errors as f64).map_err(xlsx)?;
-            ws.write_number(r, 6, u.warnings as f64).map_err(xlsx)?;
-            ws.write_string(r, 7, if u.late { "是" } else { "否" })
-                .map_err(xlsx)?;
-            for (j, rule) in rules.iter().enumerate() {
-                let n = u.by_rule.get(rule).copied().unwrap_or(0);
-                ws.write_number(r, 8 + j as u16, n as f64).map_err(xlsx)?;
-            }
-        }
-        let widths = [28.0, 36.0, 10.0, 8.0, 10.0, 8.0, 8.0, 6.0];
-        for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, *w).map_err(xlsx)?;
-        }
-        for j in 0..rules.len() {
-            ws.set_column_width(8 + j as u16, 12.0).map_err(xlsx)?;
-        }
-        ws.set_freeze_panes(1, 0).map_err(xlsx)?;
-        let last_col = (headers.len() - 1) as u16;
-        ws.autofilter(0, 0, audit.units.len() as u32, last_col)
-            .map_err(xlsx)?;
     }
-    {
-        let ws = wb.add_worksheet().set_name("问题清单").map_err(xlsx)?;
-        let headers = [
-            "机关名称",
-            "级别",
-            "规则",
-            "表格位置",
-            "应为",
-            "实为",
-            "位置",
-            "说明",
-            "提示",
-        ];
-        for (c, h) in headers.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, *h, &head)
-                .map_err(xlsx)?;
-        }
-        for (i, f) in audit.findings.iter().enumerate() {
-            let r = i as u32 + 1;
-            let d = &f.diagnostic;
-            let place = match (&d.cell, d.line) {
-                (Some(cell), _) => cell.clone(),
-                (None, Some(line)) => format!("第 {line} 行 {}", d.path),
-                (None, None) => d.path.clone(),
-            };
-            let cells = [
-                f.organ.as_str(),
-                d.severity.chinese(),
-                d.rule.id(),
-                d.place.as_deref().unwrap_or(""),
-                d.expected.as_deref().unwrap_or(""),
-                d.found.as_deref().unwrap_or(""),
-                place.as_str(),
-                d.message.as_str(),
-                d.hint.as_deref().unwrap_or(""),
-            ];
-            for (c, v) in cells.iter().enumerate() {
-                ws.write_string_with_format(r, c as u16, *v, &wrap)
-                    .map_err(xlsx)?;
+}
+
+/// The reports that may be added up, each with its source: those that read and check
+/// without errors, as checked — every 总计 the unit left to be computed is written
+/// out ([`crate::derive::with_totals`]), so that a total left blank is added as its
+/// computed value, never as 0. The rest are [`LeftOut`], in the order given.
+pub fn summable(
+    reports: impl IntoIterator<Item = Submission>,
+) -> (Vec<(String, Report)>, Vec<LeftOut>) {
+    let (mut kept, mut left_out) = (Vec::new(), Vec::new());
+    for Submission { source, read } in reports {
+        let decoded = match read {
+            Ok(d) => d,
+            Err(message) => {
+                left_out.push(LeftOut::Unreadable { source, message });
+                continue;
+            }
+        };
+        match check::check(decoded, None) {
+            Ok(c) => {
+                let errors = c.diagnostics.iter().filter(|d| d.is_error()).count();
+                if errors == 0 {
+                    kept.push((source, crate::derive::with_totals(&c.report, &c.totals)));
+                } else {
+                    left_out.push(LeftOut::Errors { source, errors });
+                }
+            }
+            Err(diags) => {
+                let errors = diags.iter().filter(|d| d.is_error()).count().max(1);
+                left_out.push(LeftOut::Errors { source, errors });
             }
         }
-        let widths = [24.0, 6.0, 14.0, 28.0, 10.0, 10.0, 22.0, 60.0, 40.0];
-        for (c, w) in widths.iter().enumerate() {
-            ws.set_column_width(c as u16, *w).map_err(xlsx)?;
-        }
-        ws.set_freeze_panes(1, 0).map_err(xlsx)?;
-        ws.autofilter(
-            0,
-            0,
-            audit.findings.len() as u32,
-            (headers.len() - 1) as u16,
-        )
-        .map_err(xlsx)?;
     }
-    wb.save_to_buffer().map_err(xlsx)
+    (kept, left_out)
 }
 
 /// Adds two non-negative decimal amounts exactly, as written (`1187.30` + `0.5` =
@@ -583,7 +459,7 @@ pub fn sum(
     if !wrong.is_empty() {
         return Err(wrong);
     }
-    let mut out = crate::write::starting_report(edition, year, organ);
+    let mut out = crate::derive::starting_report(edition, year, organ);
     out.overview = vec![crate::model::Block::Text(format!(
         "本报告表格数据由 {} 份报告汇总生成。（请补充总体情况。）",
         reports.len()
@@ -648,35 +524,34 @@ fn money_key(m: &str) -> String {
     }
 }
 
-/// 层级汇总一致性: each report in `parents` (files already audited) compared, cell by
-/// cell, with the sum of the `children` reports of its year and edition (those that
-/// check without errors). Every cell that differs is a `hierarchy-sum` warning on the
-/// parent's unit, at the parent's cell, with the children's sum as the expected value.
-/// Children that cannot be read or have errors are named in one warning, since the sum
-/// leaves them out.
-pub fn check_children(audit: &mut Audit, parents: &[PathBuf], children: &[PathBuf]) {
-    let mut kids: Vec<(String, Report)> = Vec::new();
-    let mut left_out: Vec<String> = Vec::new();
-    for c in children {
-        match load::read_file(c).map(|d| check::check(d, None)) {
-            Ok(Ok(checked)) if !checked.diagnostics.iter().any(Diagnostic::is_error) => {
-                kids.push((c.display().to_string(), checked.report));
-            }
-            _ => left_out.push(c.display().to_string()),
-        }
-    }
-    for parent in parents {
-        let file = parent.display().to_string();
+/// 层级汇总一致性: each report in `parents` (reports already audited, found by their
+/// source) compared, cell by cell, with the sum of the `children` reports of its year
+/// and edition (those [`summable`] keeps). Every cell that differs is a
+/// `hierarchy-sum` warning on the parent's unit, at the parent's cell, with the
+/// children's sum as the expected value. Children that cannot be read or have errors
+/// are named in one warning, since the sum leaves them out.
+pub fn check_children(
+    audit: &mut Audit,
+    parents: impl IntoIterator<Item = Submission>,
+    children: impl IntoIterator<Item = Submission>,
+) {
+    let (kids, left_out) = summable(children);
+    let left_out: Vec<String> = left_out.iter().map(|l| l.source().to_string()).collect();
+    for Submission { source, read } in parents {
+        let file = source;
         let Some(unit) = audit.units.iter().position(|u| u.file == file) else {
             continue;
         };
-        let Ok(decoded) = load::read_file(parent) else {
+        let Ok(decoded) = read else {
             continue;
         };
         let positions = decoded.positions.clone();
-        let Some(report) = decoded.report else {
+        // Compared as checked, like the children: a 总计 the parent left to be
+        // computed is its computed value.
+        let Ok(checked) = check::check(decoded, None) else {
             continue;
         };
+        let report = crate::derive::with_totals(&checked.report, &checked.totals);
         let same: Vec<(String, Report)> = kids
             .iter()
             .filter(|(_, r)| r.year == report.year && r.edition == report.edition)

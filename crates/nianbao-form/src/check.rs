@@ -8,7 +8,6 @@ use crate::expr;
 use crate::model::Report;
 use crate::prose;
 use crate::rules::{self, Computed};
-use crate::xlsx;
 
 /// A report that has been checked: the data, every 总计 computed from it (once,
 /// here; the expressions, the rules and the document all read these), and the
@@ -130,7 +129,7 @@ pub fn diagnostics(decoded: Decoded, previous: Option<&Report>) -> Vec<Diagnosti
 fn sort(diags: &mut [Diagnostic]) {
     diags.sort_by_key(|d| {
         d.pos.map_or((usize::MAX, usize::MAX, 0), |p| {
-            (xlsx::sheet_rank(p.sheet), p.line, 0)
+            (crate::diag::sheet_rank(p.sheet), p.line, 0)
         })
     });
 }

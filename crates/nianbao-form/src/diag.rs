@@ -447,3 +447,20 @@ pub fn format_text(diags: &[Diagnostic]) -> String {
     }
     out
 }
+
+/// The sheets of the fill-in workbook users see, in order: 基本信息, 表二, 表三, 表四,
+/// 正文 (the workbook's writer and reader in `nianbao-files` lay them out so).
+pub const WORKBOOK_SHEETS: [&str; 5] = ["基本信息", "表二", "表三", "表四", "正文"];
+
+/// Orders diagnostics: text files first, then the sheets in workbook order.
+pub fn sheet_rank(sheet: Option<&str>) -> usize {
+    match sheet {
+        None => 0,
+        Some(s) => {
+            1 + WORKBOOK_SHEETS
+                .iter()
+                .position(|x| *x == s)
+                .unwrap_or(WORKBOOK_SHEETS.len())
+        }
+    }
+}

@@ -1,29 +1,31 @@
 //! nianbao-form: the 政府信息公开工作年度报告 as data — the official form, the
-//! report's data, its loaders and every check. No typesetting: this crate builds
-//! without Typst, docx-rs or fontdb, so that checking can be used by other
-//! programs, by a server and later from WebAssembly.
+//! report's data, every check, and the region's work over reports. No file format and
+//! no typesetting: this crate depends on no parser or writer of YAML, JSON, TOML,
+//! workbooks or published files, and on no typesetter, so that the rules build fast
+//! and run in any host (a server, a browser). The files are read and written by
+//! `nianbao-files`.
 //!
 //! The stages run one way:
 //!
 //! ```text
-//! file ─load─▶ tree (positions) ─decode─▶ Decoded { report, diagnostics } ─check─▶ Checked { report, totals, diagnostics }
+//! reader (nianbao-files, nianbao-import) ─▶ tree (positions) ─decode─▶ Decoded { report, diagnostics } ─check─▶ Checked { report, totals, diagnostics }
 //! ```
 //!
-//! [`load`] reads a file (YAML/JSON/TOML through [`tree`], XLSX through [`xlsx`]),
-//! [`decode`] turns the tree into a [`model::Report`] against the edition's
-//! [`tables`] description, [`check`] computes the totals once and runs [`rules`]
-//! (the arithmetic of formats.md §4) and [`expr`] (the `{{…}}` expressions in the
-//! prose); [`write`] and [`xlsx`] write report files back.
+//! [`tree`] is the one shape every reader gives, [`decode`] turns it into a
+//! [`model::Report`] against the edition's [`tables`] description, [`check`]
+//! computes the totals once and runs [`rules`] (the arithmetic of formats.md §4),
+//! [`prose`] and [`expr`] (the `{{…}}` expressions in the prose); [`derive`] makes
+//! reports from reports (the starting report, the totals written out, the carried
+//! over figures) and [`audit`] does the region's work over decoded reports (the audit,
+//! the sum, the hierarchy check).
 
 pub mod audit;
 pub mod check;
 pub mod decode;
+pub mod derive;
 pub mod diag;
-pub mod error;
 pub mod expr;
-pub mod files;
 pub mod limits;
-pub mod load;
 pub mod locate;
 pub mod model;
 pub mod prose;
@@ -33,5 +35,3 @@ pub mod synth;
 pub mod tables;
 pub mod text;
 pub mod tree;
-pub mod write;
-pub mod xlsx;

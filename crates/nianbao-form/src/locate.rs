@@ -386,7 +386,7 @@ impl System {
 
 /// Sets of three cells are tried only when no more cells than this stand in the
 /// failing equations: about 280,000 sets at the most. Measured (`cargo bench -p
-/// nianbao-form --bench check`): 2.1 ms for three defects of the 2023 example, 10.6 ms
+/// nianbao-files --bench check`): 2.1 ms for three defects of the 2023 example, 10.6 ms
 /// for four (tried in vain, then reported rule by rule). With 60, three damaged cells
 /// of the real reports were located in 40 % of 200 cases; with 120, in all.
 const MAX_CANDIDATES_FOR_THREE: usize = 120;

@@ -812,6 +812,20 @@ pub mod rows {
     ];
 }
 
+/// The columns of table 二 that code names itself (the last part of a cell's key
+/// path, `active_disclosure.regulations.in_force`), checked against the description
+/// by a test as [`rows`] are.
+pub mod members {
+    /// 〔2021〕30号 表二 现行有效件数.
+    pub const IN_FORCE: &str = "in_force";
+    /// 〔2019〕60号 表二 上一年项目数量.
+    pub const PREVIOUS: &str = "previous";
+    /// 〔2019〕60号 表二 本年增/减.
+    pub const CHANGE: &str = "change";
+    /// 〔2019〕60号 表二 对外公开总数量.
+    pub const TOTAL: &str = "total";
+}
+
 /// The field of `edition`'s form at `path` (a row of table 三 or 四, or a cell of
 /// table 二).
 ///
@@ -833,6 +847,21 @@ pub fn table_for(edition: Edition, path: &str) -> Option<&'static TableSpec> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn named_members_are_in_table_two() {
+        let has = |edition: Edition, member: &str| {
+            tables(edition)
+                .iter()
+                .filter(|t| t.id == TableId::ActiveDisclosure)
+                .flat_map(|t| t.fields())
+                .any(|f| f.path.rsplit('.').next() == Some(member))
+        };
+        assert!(has(Edition::Y2021, members::IN_FORCE));
+        for m in [members::PREVIOUS, members::CHANGE, members::TOTAL] {
+            assert!(has(Edition::Y2019, m), "{m}");
+        }
+    }
 
     #[test]
     fn named_rows_are_in_every_form() {

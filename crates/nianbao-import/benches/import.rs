@@ -15,14 +15,16 @@ fn published(name: &str) -> PathBuf {
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("import");
     group.sample_size(20);
-    for name in ["huaian-city-2024.pdf", "pingtan-zone-2025.html"] {
+    for (name, kind) in [
+        ("huaian-city-2024.pdf", nianbao_import::Kind::Pdf),
+        ("pingtan-zone-2025.html", nianbao_import::Kind::Html),
+    ] {
         let path = published(name);
         if !path.exists() {
             eprintln!("{} not found: skipped", path.display());
             continue;
         }
         let bytes = std::fs::read(&path).expect("readable");
-        let kind = nianbao_import::Kind::from_path(&path);
         group.bench_function(name, |b| {
             b.iter(|| nianbao_import::read_bytes(bytes.clone(), kind).expect("reads"))
         });
@@ -31,7 +33,7 @@ fn bench(c: &mut Criterion) {
         let bytes = std::fs::read(&docx).expect("readable");
         group.bench_function("docx", |b| {
             b.iter(|| {
-                nianbao_import::read_bytes(bytes.clone(), Some(nianbao_import::Kind::Docx))
+                nianbao_import::read_bytes(bytes.clone(), nianbao_import::Kind::Docx)
                     .expect("reads")
             })
         });

@@ -6,8 +6,6 @@ use std::fmt;
 /// A published report that cannot be read.
 #[derive(Debug)]
 pub enum ImportError {
-    /// The file cannot be opened or read.
-    Io(std::io::Error),
     /// A kind of file nianbao cannot read (legacy `.doc`/`.wps`, another format).
     Unsupported(String),
     /// A PDF that needs a password.
@@ -23,7 +21,6 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::Io(e) => write!(f, "无法读取文件：{e}"),
             ImportError::Unsupported(what) => write!(f, "{what}"),
             ImportError::Encrypted => write!(
                 f,

@@ -20,7 +20,6 @@ pub mod recognize;
 pub mod source;
 pub mod structure;
 
-use std::path::Path;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -35,70 +34,14 @@ use crate::recognize::Written;
 pub use crate::source::Kind;
 use crate::source::{Block, Para, Source, Table};
 
-/// Whether a file is a published report nianbao reads by its name: `.docx`,
-/// `.html`/`.htm`, `.pdf` (and the legacy `.doc`/`.wps`, to say what to do with them).
-pub fn is_published(path: &Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    !name.starts_with("~$")
-        && (Kind::from_path(path).is_some()
-            || path
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| e.eq_ignore_ascii_case("doc") || e.eq_ignore_ascii_case("wps")))
-}
-
-/// The kind of a file by its first bytes, whatever its name says: `%PDF`, a zip
-/// package, or markup. A legacy Word/WPS file (an OLE compound file) is refused.
+/// Reads a published report of a known kind from its bytes (the kind is decided once,
+/// by `nianbao-files`' list of file kinds, from the name and the first bytes).
 ///
 /// # Errors
-/// [`ImportError::Unsupported`] for a legacy `.doc`/`.wps` or an unknown kind.
-pub fn sniff(bytes: &[u8], by_name: Option<Kind>) -> Result<Kind, ImportError> {
-    if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        return Err(ImportError::Unsupported(
-            "这是旧版 Word/WPS 文件（.doc/.wps），无法直接读取；请在 Word 或 WPS 中打开，\
-             “另存为” Word 文档（.docx）后再导入"
-                .into(),
-        ));
-    }
-    let head = &bytes[..bytes.len().min(1024)];
-    if head.windows(5).any(|w| w == b"%PDF-") {
-        return Ok(Kind::Pdf);
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return Ok(Kind::Docx);
-    }
-    if by_name == Some(Kind::Html) || head.contains(&b'<') {
-        return Ok(Kind::Html);
-    }
-    Err(ImportError::Unsupported(
-        "无法识别文件类型：导入只读 DOCX、HTML 和 PDF 格式的年报".into(),
-    ))
-}
-
-/// Reads a published report file.
-///
-/// # Errors
-/// [`ImportError`] when the file cannot be read at all (I/O, a legacy or unknown
-/// kind, an encrypted or scanned PDF, a broken file, past a limit). Problems inside
-/// a readable file are diagnostics in the [`Decoded`] value.
-pub fn read_path(path: &Path) -> Result<Decoded, ImportError> {
-    let bytes =
-        nianbao_form::load::read_bounded(path, limits::MAX_FILE_BYTES).map_err(|e| match e {
-            nianbao_form::error::LoadError::TooLarge { size, limit, .. } => {
-                ImportError::TooLarge(format!("文件大小 {size} 字节，超过 {limit} 字节的上限"))
-            }
-            nianbao_form::error::LoadError::Io { source, .. } => ImportError::Io(source),
-            other => ImportError::Malformed(other.to_string()),
-        })?;
-    read_bytes(bytes, Kind::from_path(path))
-}
-
-/// Reads a published report from its bytes (`by_name`: the kind its name says).
-///
-/// # Errors
-/// As [`read_path`].
-pub fn read_bytes(bytes: Vec<u8>, by_name: Option<Kind>) -> Result<Decoded, ImportError> {
-    let kind = sniff(&bytes, by_name)?;
+/// [`ImportError`] when the file cannot be read at all (an encrypted or scanned PDF,
+/// a broken file, past a limit). Problems inside a readable file are diagnostics in
+/// the [`Decoded`] value.
+pub fn read_bytes(bytes: Vec<u8>, kind: Kind) -> Result<Decoded, ImportError> {
     let source = match kind {
         Kind::Pdf => pdf::read(bytes)?,
         Kind::Docx => docx::read(&bytes)?,

@@ -17,16 +17,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The kind of a file by its extension (`.docx`, `.html`, `.htm`, `.pdf`).
-    pub fn from_path(path: &std::path::Path) -> Option<Kind> {
-        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
-            "docx" => Some(Kind::Docx),
-            "html" | "htm" | "shtml" => Some(Kind::Html),
-            "pdf" => Some(Kind::Pdf),
-            _ => None,
-        }
-    }
-
     /// The name users know.
     pub fn name(self) -> &'static str {
         match self {

@@ -5,8 +5,8 @@
 use std::cell::Cell;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use nianbao_files::read_file;
 use nianbao_form::check::check_report;
-use nianbao_form::load::read_file;
 use nianbao_form::model::{Report, Values};
 use nianbao_render::document::{self, Document};
 use nianbao_render::export::docx;

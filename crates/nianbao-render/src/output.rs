@@ -2,18 +2,18 @@
 //! `--to` name, its file extension and the function that makes it; the command
 //! line, the batch's planning and clean-up, and the pipeline all read this list.
 
+use nianbao_files::parse::Format;
+use nianbao_files::write;
 use nianbao_form::model::Report;
 use nianbao_form::rules::Computed;
-use nianbao_form::tree::Format;
-use nianbao_form::write;
 
 use crate::document::Document;
 use crate::error::RenderError;
-use crate::export::docx::{self, TableParts};
+use crate::export::docx;
 use crate::export::pdf::Standard;
 use crate::export::{html, pdf};
 use crate::fonts::FontSet;
-use crate::typeset::Typesetter;
+use crate::typeset::{Pages, Typesetter};
 
 /// A kind of file made from a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +29,15 @@ pub enum Output {
     /// The data beside the page: the report with every total computed, as JSON
     /// following the data contract's JSON Schema (`docs/schema/`).
     Json,
+}
+
+/// How many files an output writes for one report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Files {
+    /// One file, `<stem>.<extension>`.
+    One,
+    /// One file per page, `<stem>-<n>.<extension>`.
+    PerPage,
 }
 
 /// What an output is made from: the document and what only some outputs need.
@@ -49,9 +58,29 @@ pub struct Sources<'a> {
     pub typesetter: &'a Typesetter,
     /// The PDF standard.
     pub standard: Standard,
-    /// The tables' parts as the PDF's layout cut them, kept when the PDF was made
-    /// first so that the DOCX need not lay the document out again.
-    pub table_parts: std::cell::OnceCell<Vec<TableParts>>,
+    /// The document's pages, typeset once by the first output that needs them
+    /// ([`Sources::pages`]) and taken by every paged output and by the DOCX.
+    pub pages: std::cell::OnceCell<Pages>,
+}
+
+impl Sources<'_> {
+    /// The document typeset into pages, once: the first call lays it out (with the
+    /// report's data attached as JSON under PDF/A-3b), later calls take the same pages.
+    ///
+    /// # Errors
+    /// The typesetter's [`RenderError`].
+    pub fn pages(&self) -> Result<&Pages, RenderError> {
+        if let Some(pages) = self.pages.get() {
+            return Ok(pages);
+        }
+        // The source data is only embedded in PDF/A-3b.
+        let source =
+            (self.standard == Standard::A3b).then(|| write::to_string(self.report, Format::Json));
+        // A character no font has (already reported) is drawn as a box by the
+        // last-resort face, and stays itself in the text layer.
+        let pages = self.typesetter.typeset(self.document, source.as_deref())?;
+        Ok(self.pages.get_or_init(|| pages))
+    }
 }
 
 impl Output {
@@ -84,6 +113,31 @@ impl Output {
         }
     }
 
+    /// The media type (IANA) of the file.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Output::Pdf => "application/pdf",
+            Output::Docx => {
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+            }
+            Output::Html | Output::HtmlFragment => "text/html; charset=utf-8",
+            Output::Json => "application/json",
+        }
+    }
+
+    /// Whether the output is one file per report ([`Files::One`]) or one per page
+    /// ([`Files::PerPage`], an image of each page).
+    pub fn files(self) -> Files {
+        Files::One
+    }
+
+    /// Whether the output is laid out from the typeset pages (PDF) rather than from
+    /// the document alone (HTML, JSON; the DOCX takes only where the pages cut the
+    /// tables).
+    pub fn paged(self) -> bool {
+        matches!(self, Output::Pdf)
+    }
+
     /// The output named `name` on the command line.
     pub fn parse(name: &str) -> Option<Output> {
         Output::ALL.into_iter().find(|o| o.name() == name)
@@ -100,27 +154,9 @@ impl Output {
     /// The exporter's [`RenderError`].
     pub fn make(self, s: &Sources) -> Result<Vec<u8>, RenderError> {
         match self {
-            Output::Pdf => {
-                // The source data is only embedded in PDF/A-3b.
-                let source =
-                    (s.standard == Standard::A3b).then(|| write::to_string(s.report, Format::Json));
-                // A character no font has (already reported) is drawn as a box by
-                // the last-resort face, and stays itself in the text layer.
-                let pages = s.typesetter.typeset(s.document, source.as_deref())?;
-                let _ = s.table_parts.set(pages.table_parts.clone());
-                pdf::pdf(&pages, s.standard)
-            }
-            Output::Docx => {
-                // The DOCX cuts its tables where the PDF does: laid out once for both.
-                let parts = match s.table_parts.get() {
-                    Some(p) => p,
-                    None => {
-                        let pages = s.typesetter.typeset(s.document, None)?;
-                        s.table_parts.get_or_init(|| pages.table_parts)
-                    }
-                };
-                docx::docx(s.document, parts)
-            }
+            Output::Pdf => pdf::pdf(s.pages()?, s.standard),
+            // The DOCX cuts its tables where the pages do.
+            Output::Docx => docx::docx(s.document, &s.pages()?.table_parts),
             Output::Html => {
                 let m = s.report.meta.as_ref();
                 let meta = html::PageMeta {

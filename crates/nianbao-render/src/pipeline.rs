@@ -1,16 +1,14 @@
-//! One report, from its file to the bytes of every output: read, check, build,
+//! One report, from its decoded data to the bytes of every output: check, build,
 //! typeset and export. The command line's `render` (threads or worker processes),
-//! the benchmark and any other front end call this; writing the bytes to files is
-//! theirs (`nianbao_form::files::write_atomically`).
+//! the web app, the benchmark and any other front end read the input themselves
+//! (`nianbao_files::read`) and call this; writing the bytes to files is theirs too
+//! (`nianbao_files::atomic::write_atomically`).
 
 use std::cell::Cell;
-use std::path::Path;
 
 use nianbao_form::check::{self, Checked};
 use nianbao_form::decode::Decoded;
 use nianbao_form::diag::{Diagnostic, Rule};
-use nianbao_form::error::LoadError;
-use nianbao_form::load;
 
 use crate::document;
 use crate::error::RenderError;
@@ -78,8 +76,6 @@ pub struct Preview {
 /// Why a report was not rendered.
 #[derive(Debug)]
 pub enum Refusal {
-    /// The file could not be read at all.
-    Unreadable(LoadError),
     /// The data gave no report (edition, year or organ unreadable).
     NoReport,
     /// The file is a data file of something else (no key of a report).
@@ -93,7 +89,6 @@ pub enum Refusal {
 impl std::fmt::Display for Refusal {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Refusal::Unreadable(e) => write!(f, "{e}"),
             Refusal::NoReport => f.write_str("数据有错误，无法生成"),
             Refusal::NotAReport => f.write_str("不是年报数据文件，未生成"),
             Refusal::Errors(n) => write!(
@@ -134,30 +129,15 @@ impl<'f> Renderer<'f> {
         }
     }
 
-    /// Reads, checks and renders the report file at `path`.
+    /// Checks and renders a decoded report.
     ///
     /// # Errors
-    /// [`Refused`]: the file unreadable, the data without a report or with errors
-    /// (unless `force`), or rendering failed. Nothing is made then.
-    pub fn render_file(&self, path: &Path, options: &Options) -> Result<Rendered, Refused> {
-        let decoded = load::read_file(path).map_err(|e| Refused {
-            refusal: Refusal::Unreadable(e),
-            diagnostics: Vec::new(),
-        })?;
-        let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned());
-        self.render_named(decoded, stem.as_deref(), options)
-    }
-
-    /// Checks and renders a decoded report (see [`Renderer::render_file`]).
-    ///
-    /// # Errors
-    /// As [`Renderer::render_file`].
+    /// [`Refused`]: the data without a report or with errors (unless `force`), or
+    /// rendering failed. Nothing is made then.
     pub fn render(&self, decoded: Decoded, options: &Options) -> Result<Rendered, Refused> {
         self.render_named(decoded, None, options)
     }
 
-    /// [`Renderer::render`] for files named `stem` (the HTML page links to
-    /// `stem.json` when the JSON edition is made too).
     /// The report's pages as SVG images, for a preview: the same typeset pages
     /// the PDF is made of (Typst's layout, drawn by typst-svg), one SVG document
     /// per page with its size in pt, and the diagnostics of the check. A report
@@ -182,16 +162,10 @@ impl<'f> Renderer<'f> {
         let pages =
             document::build(&checked).and_then(|document| self.typesetter.typeset(&document, None));
         match pages {
-            Ok(pages) => {
-                let options = typst_svg::SvgOptions::default();
-                let pages = pages
-                    .paged
-                    .pages()
-                    .iter()
-                    .map(|page| typst_svg::svg(page, &options))
-                    .collect();
-                Ok(Preview { pages, diagnostics })
-            }
+            Ok(pages) => Ok(Preview {
+                pages: crate::export::svg::pages(&pages),
+                diagnostics,
+            }),
             Err(e) => Err(Refused {
                 refusal: Refusal::Render(e),
                 diagnostics,
@@ -199,7 +173,12 @@ impl<'f> Renderer<'f> {
         }
     }
 
-    fn render_named(
+    /// [`Renderer::render`] for files named `stem` (the HTML page links to
+    /// `stem.json` when the JSON edition is made too).
+    ///
+    /// # Errors
+    /// As [`Renderer::render`].
+    pub fn render_named(
         &self,
         decoded: Decoded,
         stem: Option<&str>,
@@ -257,7 +236,7 @@ impl<'f> Renderer<'f> {
             fonts: self.fonts,
             typesetter: &self.typesetter,
             standard: options.standard,
-            table_parts: std::cell::OnceCell::new(),
+            pages: std::cell::OnceCell::new(),
         };
         // Every output is made before any is handed back: a failure leaves none.
         let mut files = Vec::new();

@@ -16,7 +16,7 @@ use axum::http::{Method, header};
 
 use crate::App;
 use crate::error::ApiError;
-use crate::store::{self, Account};
+use crate::store::Account;
 
 /// The session cookie's name.
 pub const COOKIE: &str = "nianbao_session";
@@ -141,10 +141,9 @@ impl FromRequestParts<Arc<App>> for Session {
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
         let token = token(parts).ok_or_else(ApiError::unauthorized)?;
-        let lookup = token.clone();
         let (account, csrf) = app
             .store
-            .call(move |conn| Ok(store::session(conn, &lookup)?))
+            .session(&token)
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         if !matches!(parts.method, Method::GET | Method::HEAD) {

@@ -67,12 +67,6 @@ impl ApiError {
     }
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::internal(format!("数据库：{e}"))
-    }
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (

@@ -197,7 +197,11 @@ pub fn run(config: Config) -> Result<(), String> {
     std::fs::create_dir_all(&config.data)
         .map_err(|e| format!("无法创建数据文件夹 {}：{e}", config.data.display()))?;
     let store = Store::open(&config.data)?;
-    first_start(&store)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("无法启动：{e}"))?;
+    runtime.block_on(first_start(&store))?;
     let fonts: &'static FontSet = Box::leak(Box::new(
         FontSet::discover(&config.fonts).map_err(|e| e.to_string())?,
     ));
@@ -211,10 +215,6 @@ pub fn run(config: Config) -> Result<(), String> {
         checkers: Pool::start("nianbao-check", config.workers, || ()),
         throttle: Throttle::default(),
     });
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("无法启动：{e}"))?;
     let routes = router(app);
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(config.addr)
@@ -236,9 +236,10 @@ pub fn run(config: Config) -> Result<(), String> {
 
 /// Creates the office's account `office` when the database has none: with the
 /// password in `NIANBAO_OFFICE_PASSWORD`, or a generated one printed this once.
-fn first_start(store: &Store) -> Result<(), String> {
+async fn first_start(store: &Store) -> Result<(), String> {
     let exists = store
-        .call_now(|conn| store::account_by_login(conn, "office"))
+        .account_by_login("office")
+        .await
         .map_err(|e| e.to_string())?
         .is_some();
     if exists {
@@ -256,16 +257,8 @@ fn first_start(store: &Store) -> Result<(), String> {
     };
     let hash = auth::hash_password(&password).map_err(|e| e.message)?;
     store
-        .call_now(|conn| {
-            store::create_account(
-                conn,
-                "office",
-                "office",
-                "政务公开办公室",
-                "government",
-                &hash,
-            )
-        })
+        .create_account("office", "office", "政务公开办公室", "government", &hash)
+        .await
         .map_err(|e| e.to_string())?;
     if generated {
         println!("已创建办公室账号：用户名 office，密码 {password}（只显示这一次，请妥善保存）");
@@ -284,6 +277,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/logout", post(api::logout))
         .route("/api/session", get(api::session_info))
         .route("/api/form/{edition}", get(api::form))
+        .route("/api/file-kinds", get(api::file_kinds))
         .route("/api/units", get(api::units).post(api::create_unit))
         .route("/api/units/{user}/password", post(api::reset_password))
         .route("/api/reports", get(api::reports).post(api::start_report))

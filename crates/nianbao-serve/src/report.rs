@@ -4,14 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use nianbao_files::parse::Format;
+use nianbao_files::read;
+use nianbao_files::write;
 use nianbao_form::check;
 use nianbao_form::decode::Decoded;
 use nianbao_form::diag::{Diagnostic, Rule, Severity};
-use nianbao_form::load;
 use nianbao_form::model::{Edition, Report};
 use nianbao_form::tables::{self, Content, Kind, RowRole};
-use nianbao_form::tree::Format;
-use nianbao_form::write;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -89,7 +89,7 @@ pub struct Checked {
 /// Checks the JSON data of a report (`previous`: last year's, for the cross-year
 /// rules).
 pub fn check_json(data: &str, previous: Option<&Report>) -> Checked {
-    check_decoded(load::read_str(data, Format::Json), previous)
+    check_decoded(read::read_str(data, Format::Json), previous)
 }
 
 /// Checks a decoded report.
@@ -152,132 +152,28 @@ pub fn edition_for(year: i64) -> Result<Edition, ApiError> {
 }
 
 /// A new report of `organ` for `year`: every number 0, placeholder prose (as
-/// `nianbao init` writes it), as JSON data.
-pub fn starting_json(organ: &str, year: i64) -> Result<String, ApiError> {
+/// `nianbao init` writes it), with `last` year's figures carried over
+/// ([`nianbao_form::derive::carry_over`]), as JSON data.
+///
+/// # Errors
+/// A year that has no form ([`edition_for`]).
+pub fn starting_json(organ: &str, year: i64, last: Option<&Report>) -> Result<String, ApiError> {
     let edition = edition_for(year)?;
-    let report = write::starting_report(edition, year, organ);
+    let mut report = nianbao_form::derive::starting_report(edition, year, organ);
+    if let Some(last) = last {
+        nianbao_form::derive::carry_over(&mut report, last);
+    }
     Ok(write::to_string(&report, Format::Json))
 }
 
-/// Carries last year's figures into a new report of the same edition, as the cross-year
-/// rules expect them (formats.md §4): 上年结转 = last year's 结转下年度继续办理 (R6);
-/// in the 2021 form, 现行有效件数 starts at last year's (R7, with nothing issued or
-/// repealed yet); in the 2019 form, 上一年项目数量 = last year's 上一年项目数量 + 本年增/减,
-/// and 对外公开总数量 starts at last year's (R8).
-pub fn carry_over(data: &mut serde_json::Value, last: &serde_json::Value) {
-    if data["edition"] != last["edition"] {
-        return;
-    }
-    if let Some(row) = last
-        .pointer("/applications/carried_forward")
-        .filter(|v| v.is_array())
-    {
-        let row: Vec<serde_json::Value> = row
-            .as_array()
-            .into_iter()
-            .flatten()
-            .take(6)
-            .cloned()
-            .collect();
-        data["applications"]["carried_over"] = serde_json::Value::Array(row);
-    }
-    let Some(table) = last.get("active_disclosure").and_then(|t| t.as_object()) else {
-        return;
-    };
-    for (key, row) in table {
-        let Some(row) = row.as_object() else { continue };
-        let target = &mut data["active_disclosure"][key];
-        if !target.is_object() {
-            continue;
-        }
-        if let Some(n) = row.get("in_force").filter(|n| n.is_i64()) {
-            target["in_force"] = n.clone();
-        }
-        if let (Some(p), Some(c)) = (
-            row.get("previous").and_then(|n| n.as_i64()),
-            row.get("change").and_then(|n| n.as_i64()),
-        ) {
-            target["previous"] = (p + c).max(0).into();
-        }
-        if let Some(n) = row.get("total").filter(|n| n.is_i64()) {
-            target["total"] = n.clone();
-        }
-    }
-}
-
-/// What an uploaded file is, by its name when it has one, else by its bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Upload {
-    /// The fill-in workbook (.xlsx).
-    Workbook,
-    /// A data file: YAML, JSON or TOML.
-    Data(Format),
-    /// A published report (.docx, .html, .pdf), read by nianbao-import.
-    Published(Option<nianbao_import::Kind>),
-}
-
-impl Upload {
-    /// The kind of an upload named `name` (only its extension is looked at; the
-    /// name never reaches the file system) holding `bytes`.
-    pub fn of(name: &str, bytes: &[u8]) -> Upload {
-        let ext = name
-            .rsplit_once('.')
-            .map(|(_, e)| e.to_ascii_lowercase())
-            .unwrap_or_default();
-        let path = std::path::Path::new(name);
-        match ext.as_str() {
-            "xlsx" => Upload::Workbook,
-            "yaml" | "yml" => Upload::Data(Format::Yaml),
-            "json" => Upload::Data(Format::Json),
-            "toml" => Upload::Data(Format::Toml),
-            _ if nianbao_import::is_published(path) => {
-                Upload::Published(nianbao_import::Kind::from_path(path))
-            }
-            _ if bytes.starts_with(b"PK\x03\x04") => {
-                if bytes.windows(11).any(|w| w == b"xl/workbook") {
-                    Upload::Workbook
-                } else {
-                    Upload::Published(None)
-                }
-            }
-            _ => {
-                let head = &bytes[..bytes.len().min(1024)];
-                if head.windows(5).any(|w| w == b"%PDF-") || head.starts_with(b"\xD0\xCF\x11\xE0") {
-                    Upload::Published(None)
-                } else if head.trim_ascii_start().starts_with(b"{") {
-                    Upload::Data(Format::Json)
-                } else if head.trim_ascii_start().starts_with(b"<") {
-                    Upload::Published(Some(nianbao_import::Kind::Html))
-                } else {
-                    Upload::Data(Format::Yaml)
-                }
-            }
-        }
-    }
-}
-
-/// Reads an upload into a decoded report.
+/// Reads an upload named `name` (only its extension is looked at; the name never
+/// reaches the file system) into a decoded report, through the one reader of every
+/// kind ([`nianbao_files::read`]).
 ///
 /// # Errors
 /// 422 with the reader's message when the file cannot be read at all.
-pub fn read_upload(kind: Upload, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
-    match kind {
-        Upload::Workbook => nianbao_form::xlsx::read_bytes(bytes)
-            .map_err(|e| ApiError::unprocessable(e.to_string())),
-        Upload::Data(format) => {
-            if bytes.len() as u64 > nianbao_form::limits::MAX_TEXT_FILE_BYTES {
-                return Err(ApiError::unprocessable(format!(
-                    "数据文件超过 {} 字节的上限",
-                    nianbao_form::limits::MAX_TEXT_FILE_BYTES
-                )));
-            }
-            let text = String::from_utf8(bytes)
-                .map_err(|_| ApiError::unprocessable("数据文件不是 UTF-8 编码的文本"))?;
-            Ok(load::read_str(&text, format))
-        }
-        Upload::Published(by_name) => nianbao_import::read_bytes(bytes, by_name)
-            .map_err(|e| ApiError::unprocessable(e.to_string())),
-    }
+pub fn read_upload(name: &str, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
+    nianbao_files::read(name, bytes).map_err(|e| ApiError::unprocessable(e.to_string()))
 }
 
 /// Reads an upload and checks what it gave (the diagnostics point into the file).
@@ -285,12 +181,8 @@ pub fn read_upload(kind: Upload, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
 /// # Errors
 /// 422 when the file cannot be read, or when an import did not find rows of the
 /// form (`import-unread`) and `partial` is not set: they would read as zeros.
-pub fn read_upload_checked(
-    kind: Upload,
-    bytes: Vec<u8>,
-    partial: bool,
-) -> Result<Checked, ApiError> {
-    let decoded = read_upload(kind, bytes)?;
+pub fn read_upload_checked(name: &str, bytes: Vec<u8>, partial: bool) -> Result<Checked, ApiError> {
+    let decoded = read_upload(name, bytes)?;
     let unread: Vec<&str> = decoded
         .diags
         .iter()

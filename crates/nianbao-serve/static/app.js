@@ -167,7 +167,11 @@ async function showUnitHome() {
       } catch (e) { startMsg.textContent = e.message; }
     },
   }, el('h2', { text: '新建报告' }), el('div', { class: 'row' }, el('label', { for: 'new-year' }, '年度 ', year), el('button', { type: 'submit', id: 'start-report', text: '新建' })), startMsg);
-  const file = el('input', { type: 'file', id: 'upload-file', accept: '.xlsx,.yaml,.yml,.json,.toml,.docx,.html,.htm,.pdf' });
+  // What may be uploaded is the server's one list of file kinds.
+  if (!state.fileKinds) state.fileKinds = await api('GET', '/api/file-kinds');
+  const kindsOf = (role) => state.fileKinds.kinds.filter((k) => k.role === role)
+    .map((k) => `${k.name}（${k.extensions.map((x) => '.' + x).join(' ')}）`).join('、');
+  const file = el('input', { type: 'file', id: 'upload-file', accept: state.fileKinds.accept });
   const partial = el('input', { type: 'checkbox', id: 'upload-partial' });
   const upMsg = el('div', { role: 'alert' });
   const upload = el('form', {
@@ -186,7 +190,7 @@ async function showUnitHome() {
       } catch (e) { upMsg.replaceChildren(el('p', { class: 'error-text', text: e.message })); }
     },
   }, el('h2', { text: '上传文件' }),
-  el('p', { text: '填报工作簿（.xlsx）、数据文件（.yaml .json .toml），或已发布的年报（.docx .html .pdf）。同一年度已有报告时，作为新的一版保存。' }),
+  el('p', { text: `数据文件：${kindsOf('data')}；或已发布的年报：${kindsOf('published')}。同一年度已有报告时，作为新的一版保存。` }),
   el('div', { class: 'row' }, el('label', { for: 'upload-file' }, '文件 ', file), el('button', { type: 'submit', text: '上传' })),
   el('label', { for: 'upload-partial' }, partial, ' 已发布年报中缺少表格行时仍然导入（缺少的行记为 0，需要补填）'),
   upMsg);

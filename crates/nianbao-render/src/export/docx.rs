@@ -21,6 +21,7 @@ use crate::title::cells;
 use crate::units;
 
 use crate::error::RenderError;
+use crate::typeset::{TablePart, TableParts};
 
 /// Twentieths of a point in a millimetre.
 fn twips(mm: f64) -> i32 {
@@ -390,34 +391,6 @@ fn body(doc: &Document, l: &Layout, parts: &[TableParts]) -> (Docx, Vec<usize>) 
         }
     }
     (d, header_rows)
-}
-
-/// One part of a table as the PDF printed it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct TablePart {
-    /// Its first body row.
-    pub from: usize,
-    /// The row after its last.
-    pub to: usize,
-    /// Whether it starts a new page.
-    pub new_page: bool,
-    /// Its height with the header rows, pt (0 when unknown).
-    pub height_pt: f64,
-}
-
-/// How the PDF's layout cut one table. One part from the first body row to the
-/// last, on no new page, is the table whole, where it falls.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TableParts {
-    /// The parts, in order.
-    pub parts: Vec<TablePart>,
-    /// The header rows' height together in the PDF, pt (0 when unknown).
-    pub head_pt: f64,
-    /// Each row's height in the PDF, pt (empty when unknown): the
-    /// DOCX rows are given it as their least height (`w:trHeight w:hRule="atLeast"`),
-    /// so that Word, WPS and LibreOffice, which wrap a cell's words a little
-    /// otherwise, keep the rows as tall as the PDF's and break pages alike.
-    pub row_heights_pt: Vec<f64>,
 }
 
 /// Renders the document as a DOCX package. `parts` are the tables' parts as the

@@ -24,7 +24,6 @@ use typst_layout::PagedDocument;
 
 use crate::document::{DocBlock, DocMeta, Document, Grid};
 use crate::error::RenderError;
-use crate::export::docx::{TablePart, TableParts};
 use crate::fonts::FontSet;
 use crate::layout::{self, Layout, Role};
 use crate::units::{CLOSING, OPENING};
@@ -117,7 +116,37 @@ struct Punct {
     closing: &'static str,
 }
 
-/// Document pages laid out by Typst, with the metadata the exporters write.
+/// One part of a table as the typeset pages printed it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct TablePart {
+    /// Its first body row.
+    pub from: usize,
+    /// The row after its last.
+    pub to: usize,
+    /// Whether it starts a new page.
+    pub new_page: bool,
+    /// Its height with the header rows, pt (0 when unknown).
+    pub height_pt: f64,
+}
+
+/// How the layout cut one table (the PDF's, the DOCX's and every paged output's). One part from the first body row to the
+/// last, on no new page, is the table whole, where it falls.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableParts {
+    /// The parts, in order.
+    pub parts: Vec<TablePart>,
+    /// The header rows' height together in the PDF, pt (0 when unknown).
+    pub head_pt: f64,
+    /// Each row's height in the PDF, pt (empty when unknown): the
+    /// DOCX rows are given it as their least height (`w:trHeight w:hRule="atLeast"`),
+    /// so that Word, WPS and LibreOffice, which wrap a cell's words a little
+    /// otherwise, keep the rows as tall as the PDF's and break pages alike.
+    pub row_heights_pt: Vec<f64>,
+}
+
+/// Document pages laid out by Typst, with the metadata the exporters write: laid out
+/// once per report, and taken by every paged output (the PDF, the SVG preview) and by
+/// the DOCX for where its tables are cut.
 pub struct Pages {
     /// Typst's laid-out document.
     pub paged: PagedDocument,

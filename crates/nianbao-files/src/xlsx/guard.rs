@@ -3,7 +3,7 @@
 //! instead of filling the memory (calamine allocates the whole rectangle up to a
 //! sheet's last cell). Every part is decompressed once through a counting reader —
 //! the sizes a zip declares are not trusted — and every worksheet's cells are
-//! counted and placed. The limits are those of [`crate::limits`].
+//! counted and placed. The limits are those of [`nianbao_form::limits`].
 
 use std::io::{BufReader, Cursor, Read};
 
@@ -11,7 +11,7 @@ use xlsx_xml::Reader as XmlReader;
 use xlsx_xml::events::{BytesStart, Event};
 
 use crate::error::{LoadError, human_size};
-use crate::limits::{
+use nianbao_form::limits::{
     MAX_SHEET_CELLS, MAX_SHEET_COLUMNS, MAX_SHEET_ROWS, MAX_WORKBOOK_PART_BYTES,
     MAX_WORKBOOK_PARTS, MAX_WORKBOOK_UNPACKED_BYTES,
 };

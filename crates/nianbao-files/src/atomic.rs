@@ -12,6 +12,47 @@ pub fn temp_prefix(path: &Path) -> String {
     format!(".{name}.nianbao-")
 }
 
+/// A file that could not be written. `Display` gives the Chinese message for the user,
+/// naming the file.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The file exists and replacing it was not asked for (`--force`).
+    Exists(PathBuf),
+    /// The folder or the file could not be written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+}
+
+impl std::fmt::Display for WriteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            WriteError::Exists(path) => {
+                write!(f, "{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
+            }
+            WriteError::Io { path, source } => write!(f, "{}：无法写入：{source}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            WriteError::Io { source, .. } => Some(source),
+            WriteError::Exists(_) => None,
+        }
+    }
+}
+
+impl From<WriteError> for String {
+    fn from(e: WriteError) -> String {
+        e.to_string()
+    }
+}
+
 /// A file written in full under a temporary name in its folder, not yet in place:
 /// [`Staged::commit`] renames it to its name; dropping it removes it. Staging every
 /// file of a document before committing any puts them in place together.
@@ -24,14 +65,16 @@ pub struct Staged {
 /// synced to disk and readable by all (0644), as an ordinary document.
 ///
 /// # Errors
-/// The Chinese message for the user, naming the file, when the folder cannot be
-/// written.
-pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, String> {
+/// [`WriteError::Io`] when the folder cannot be written.
+pub fn stage(path: &Path, bytes: &[u8]) -> Result<Staged, WriteError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let fail = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
+    let fail = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(&temp_prefix(path))
         .tempfile_in(dir)
@@ -56,17 +99,20 @@ impl Staged {
     /// when `force`.
     ///
     /// # Errors
-    /// The Chinese message for the user: the file exists (without `force`), or the
-    /// rename failed.
-    pub fn commit(self, force: bool) -> Result<(), String> {
+    /// [`WriteError::Exists`] (without `force`), [`WriteError::Io`] when the rename
+    /// failed.
+    pub fn commit(self, force: bool) -> Result<(), WriteError> {
         let Staged { tmp, path } = self;
-        let fail = |e: std::io::Error| format!("{}：无法写入：{e}", path.display());
+        let fail = |source| WriteError::Io {
+            path: path.clone(),
+            source,
+        };
         if force {
             tmp.persist(&path).map_err(|e| fail(e.error))?;
         } else {
             tmp.persist_noclobber(&path).map_err(|e| {
                 if e.error.kind() == std::io::ErrorKind::AlreadyExists {
-                    exists(&path)
+                    WriteError::Exists(path.clone())
                 } else {
                     fail(e.error)
                 }
@@ -76,20 +122,16 @@ impl Staged {
     }
 }
 
-fn exists(path: &Path) -> String {
-    format!("{} 已存在，未覆盖；如需覆盖请加 --force", path.display())
-}
-
 /// Writes `bytes` to `path` through a temporary file in the same folder ([`stage`],
 /// then [`Staged::commit`]), so that no half-written file is ever left behind;
 /// refuses to replace an existing file unless `force`.
 ///
 /// # Errors
-/// The Chinese message for the user, naming the file: it exists (without
-/// `force`), or the folder cannot be written.
-pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), String> {
+/// [`WriteError::Exists`] (without `force`), [`WriteError::Io`] when the folder
+/// cannot be written.
+pub fn write_atomically(path: &Path, bytes: &[u8], force: bool) -> Result<(), WriteError> {
     if !force && path.exists() {
-        return Err(exists(path));
+        return Err(WriteError::Exists(path.to_path_buf()));
     }
     stage(path, bytes)?.commit(force)
 }

@@ -1,24 +1,20 @@
-//! Operational errors of the form crate: files that cannot be read at all, and
-//! workbooks that cannot be written. Problems *in* a report are not errors but
-//! [`crate::diag::Diagnostic`]s, all collected in one run.
+//! Operational errors of reading and writing files: files that cannot be read at all,
+//! and workbooks that cannot be written. Problems *in* a report are not errors but
+//! [`nianbao_form::diag::Diagnostic`]s, all collected in one run.
 
 use std::path::{Path, PathBuf};
 
-/// The report file types, as named in messages.
-pub const FILE_TYPES: &str = ".yaml、.yml、.json、.toml、.xlsx";
-
-/// The published report types, read when a reader is installed ([`crate::load::install_published_reader`]).
-pub const PUBLISHED_TYPES: &str = ".docx、.html、.htm、.pdf";
+use crate::kinds;
 
 /// A report file that could not be read at all (`check` exits with status 2 for
 /// it, rather than listing diagnostics). `Display` gives the Chinese message for
 /// the user, led by the file's path when it is known.
 #[derive(Debug)]
 pub enum LoadError {
-    /// The file name's extension is none of [`FILE_TYPES`].
+    /// A file of none of the [`kinds::KINDS`] (by its name and its first bytes).
     UnknownType {
-        /// The file.
-        path: PathBuf,
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
     },
     /// The file could not be read from disk.
     Io {
@@ -41,11 +37,11 @@ pub enum LoadError {
         /// The reader's own words.
         cause: String,
     },
-    /// A file larger than the loaders read ([`crate::limits::MAX_TEXT_FILE_BYTES`],
-    /// [`crate::limits::MAX_WORKBOOK_BYTES`]).
+    /// A file larger than the loaders read ([`nianbao_form::limits::MAX_TEXT_FILE_BYTES`],
+    /// [`nianbao_form::limits::MAX_WORKBOOK_BYTES`]).
     TooLarge {
-        /// The file.
-        path: PathBuf,
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
         /// Its size, in bytes.
         size: u64,
         /// The limit, in bytes.
@@ -54,8 +50,8 @@ pub enum LoadError {
     /// A published report (PDF, DOCX, HTML) that its reader could not read at all:
     /// a scan, an encrypted PDF, a legacy .doc/.wps, a broken file, past a limit.
     Published {
-        /// The file.
-        path: PathBuf,
+        /// The file, when read from disk.
+        path: Option<PathBuf>,
         /// What it is and what to do, in Chinese.
         detail: String,
     },
@@ -97,17 +93,29 @@ impl LoadError {
                 path: Some(file.to_path_buf()),
                 detail,
             },
+            LoadError::UnknownType { .. } => LoadError::UnknownType {
+                path: Some(file.to_path_buf()),
+            },
+            LoadError::TooLarge { size, limit, .. } => LoadError::TooLarge {
+                path: Some(file.to_path_buf()),
+                size,
+                limit,
+            },
+            LoadError::Published { detail, .. } => LoadError::Published {
+                path: Some(file.to_path_buf()),
+                detail,
+            },
             other => other,
         }
     }
 
     fn path(&self) -> Option<&Path> {
         match self {
+            LoadError::Io { path, .. } => Some(path),
             LoadError::UnknownType { path }
-            | LoadError::Io { path, .. }
             | LoadError::TooLarge { path, .. }
-            | LoadError::Published { path, .. } => Some(path),
-            LoadError::NotUtf8 { path, .. }
+            | LoadError::Published { path, .. }
+            | LoadError::NotUtf8 { path, .. }
             | LoadError::NotWorkbook { path, .. }
             | LoadError::WorkbookLimit { path, .. } => path.as_deref(),
         }
@@ -121,7 +129,11 @@ impl std::fmt::Display for LoadError {
         }
         match self {
             LoadError::UnknownType { .. } => {
-                write!(f, "无法识别的文件类型（应为 {FILE_TYPES} 之一）")
+                write!(
+                    f,
+                    "无法识别的文件类型（应为 {} 之一）",
+                    kinds::extensions_listed(None)
+                )
             }
             LoadError::Io { source, .. } => write!(f, "无法读取文件：{source}"),
             LoadError::NotUtf8 { offset, .. } => {
@@ -143,7 +155,7 @@ impl std::fmt::Display for LoadError {
             LoadError::Published { detail, .. } => f.write_str(detail),
             LoadError::WorkbookLimit { detail, .. } => write!(
                 f,
-                "工作簿超出可读取的范围（{detail}），已拒绝读取；请检查是否选错了文件，或用 nianbao new 重新生成工作簿后填写"
+                "工作簿超出可读取的范围（{detail}），已拒绝读取；请检查是否选错了文件，或用 nianbao init --xlsx 重新生成工作簿后填写"
             ),
         }
     }

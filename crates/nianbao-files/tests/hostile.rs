@@ -6,18 +6,18 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use nianbao_files::error::LoadError;
+use nianbao_files::parse::Format;
+use nianbao_files::read;
 use nianbao_form::diag::{Diagnostic, Rule, Severity};
-use nianbao_form::error::LoadError;
 use nianbao_form::limits;
-use nianbao_form::load;
-use nianbao_form::tree::Format;
 
 fn faults() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/cases/faults")
 }
 
 fn diags_of(text: &str, format: Format) -> Vec<Diagnostic> {
-    load::read_str(text, format).diags
+    read::read_str(text, format).diags
 }
 
 fn only(diags: &[Diagnostic], rule: Rule) -> Vec<&Diagnostic> {
@@ -122,7 +122,7 @@ fn a_file_past_the_size_limit_is_refused_before_reading() {
     f.write_all(&vec![b'#'; limits::MAX_TEXT_FILE_BYTES as usize + 1])
         .unwrap();
     drop(f);
-    let err = load::read_file(&big).unwrap_err();
+    let err = read::read_file(&big).unwrap_err();
     assert!(matches!(err, LoadError::TooLarge { .. }), "{err:?}");
     let message = err.to_string();
     assert!(
@@ -180,14 +180,14 @@ fn workbook_bombs_are_refused_naming_the_part() {
     // 100 MB of spaces in the shared strings: a zip bomb of a few hundred KB.
     let bomb = package(&[("xl/sharedStrings.xml", vec![b' '; 100 * 1024 * 1024])]);
     assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
-    let err = nianbao_form::xlsx::read_bytes(bomb).unwrap_err();
+    let err = nianbao_files::xlsx::read_bytes(bomb).unwrap_err();
     assert!(matches!(err, LoadError::WorkbookLimit { .. }), "{err:?}");
     assert!(err.to_string().contains("xl/sharedStrings.xml"), "{err}");
 
     // One cell at the last row and column: the reader would allocate 17 billion cells.
     let far = br#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
     let err =
-        nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", far.to_vec())]))
+        nianbao_files::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", far.to_vec())]))
             .unwrap_err();
     assert!(err.to_string().contains("1048576"), "{err}");
 
@@ -200,14 +200,16 @@ fn workbook_bombs_are_refused_naming_the_part() {
         ));
     }
     rows.push_str("</sheetData></worksheet>");
-    let err =
-        nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", rows.into_bytes())]))
-            .unwrap_err();
+    let err = nianbao_files::xlsx::read_bytes(package(&[(
+        "xl/worksheets/sheet1.xml",
+        rows.into_bytes(),
+    )]))
+    .unwrap_err();
     assert!(err.to_string().contains("单元格超过"), "{err}");
 }
 
 fn read_fault(name: &str) -> nianbao_form::decode::Decoded {
-    load::read_file(&faults().join(name)).unwrap()
+    read::read_file(&faults().join(name)).unwrap()
 }
 
 fn number(decoded: &nianbao_form::decode::Decoded, path: &str) -> i64 {
@@ -247,7 +249,7 @@ fn a_thousands_separator_in_a_yaml_row_is_one_number_with_a_warning() {
             "edition: \"2021\"\nyear: 2023\norgan: 某局\nreviews_and_lawsuits:\n  review: {row}\n"
         )
     };
-    let d = load::read_str(&yaml("[1,234,567, 7, 11, 4]"), Format::Yaml);
+    let d = read::read_str(&yaml("[1,234,567, 7, 11, 4]"), Format::Yaml);
     assert!(
         d.diags
             .iter()
@@ -256,7 +258,7 @@ fn a_thousands_separator_in_a_yaml_row_is_one_number_with_a_warning() {
         d.diags
     );
     // A list written without spaces is read as YAML reads it.
-    let d = load::read_str(&yaml("[25,7,11,4]"), Format::Yaml);
+    let d = read::read_str(&yaml("[25,7,11,4]"), Format::Yaml);
     assert!(
         only(&d.diags, Rule::NumberFormat).is_empty(),
         "{:?}",
@@ -315,7 +317,7 @@ fn placeholders_and_remarks_in_number_cells_stay_errors_with_a_hint() {
         let text = format!(
             "edition: \"2021\"\nyear: 2023\norgan: 某局\nactive_disclosure:\n  licensing: \"{value}\"\n"
         );
-        let d = load::read_str(&text, Format::Yaml);
+        let d = read::read_str(&text, Format::Yaml);
         let e = only(&d.diags, Rule::NotANumber);
         assert_eq!(e.len(), 1, "{value}: {:?}", d.diags);
         assert!(
@@ -385,14 +387,14 @@ fn only_true_thousands_separators_are_joined() {
         "[0,500, 1, 2]",
         "[100,200,300, 400]",
     ] {
-        let d = load::read_str(&yaml(row), Format::Yaml);
+        let d = read::read_str(&yaml(row), Format::Yaml);
         assert!(
             !d.diags.iter().any(|x| x.message.contains("千位分隔符")),
             "{row}: {:?}",
             d.diags
         );
     }
-    let d = load::read_str(&yaml("[12,345, 7, 11, 4]"), Format::Yaml);
+    let d = read::read_str(&yaml("[12,345, 7, 11, 4]"), Format::Yaml);
     assert_eq!(only(&d.diags, Rule::NumberFormat).len(), 1, "{:?}", d.diags);
 }
 
@@ -427,7 +429,7 @@ fn workbook_parts_that_copy_or_hide_are_refused() {
         ));
     }
     sheet.push_str("</row></sheetData></worksheet>");
-    let err = nianbao_form::xlsx::read_bytes(package(&[
+    let err = nianbao_files::xlsx::read_bytes(package(&[
         ("xl/sharedStrings.xml", sst.into_bytes()),
         ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
     ]))
@@ -436,20 +438,20 @@ fn workbook_parts_that_copy_or_hide_are_refused() {
 
     // A shared formula numbered a billion.
     let f = br#"<worksheet><sheetData><row r="1"><c r="A1"><f t="shared" si="1000000000" ref="A1:A2">1</f></c></row></sheetData></worksheet>"#;
-    let err = nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", f.to_vec())]))
+    let err = nianbao_files::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", f.to_vec())]))
         .unwrap_err();
     assert!(err.to_string().contains("共享公式"), "{err}");
 
     // A reference the guard cannot read is refused, not taken as the next cell.
     let r = br#"<worksheet><sheetData><row r="1"><c r="A1"><v>1</v></c><c r="A999999999"><v>1</v></c></row></sheetData></worksheet>"#;
-    let err = nianbao_form::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", r.to_vec())]))
+    let err = nianbao_files::xlsx::read_bytes(package(&[("xl/worksheets/sheet1.xml", r.to_vec())]))
         .unwrap_err();
     assert!(err.to_string().contains("A999999999"), "{err}");
 
     // A worksheet stored under another name or case is read all the same.
     let far = br#"<worksheet><sheetData><row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>"#;
     for name in ["xl/worksheets/Sheet1.XML", "xl/data.bin"] {
-        let err = nianbao_form::xlsx::read_bytes(package(&[(name, far.to_vec())])).unwrap_err();
+        let err = nianbao_files::xlsx::read_bytes(package(&[(name, far.to_vec())])).unwrap_err();
         assert!(err.to_string().contains("1048576"), "{name}: {err}");
     }
 }
@@ -462,7 +464,7 @@ fn inputs_the_fuzzers_found_are_checked_without_a_panic() {
     let mut n = 0;
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        if let Ok(decoded) = load::read_file(&path) {
+        if let Ok(decoded) = read::read_file(&path) {
             let _ = nianbao_form::check::check(decoded, None);
         }
         n += 1;

@@ -3,9 +3,9 @@
 
 use std::path::Path;
 
+use nianbao_files::read_file;
 use nianbao_form::check::{self, Checked};
 use nianbao_form::diag::{Diagnostic, Rule};
-use nianbao_form::load::read_file;
 use nianbao_form::model::{Report, Values};
 use nianbao_form::tables::rows;
 
@@ -156,7 +156,7 @@ impl Rng {
 /// and measures how often the reported cells are exactly the damaged ones, and
 /// how often every damaged cell is named (as the error's cell, among its
 /// alternatives, or as "one of the results" of its column). Prints the rates
-/// (`cargo test -p nianbao-form --test locate -- --nocapture`).
+/// (`cargo test -p nianbao-files --test locate -- --nocapture`).
 #[test]
 fn damaged_reports_are_located() {
     let mut bases: Vec<Report> = [Y2021, "qinghe-2022.yaml", "xiayi-2020.yaml"]
@@ -301,7 +301,7 @@ fn an_empty_table_three_is_a_warning_not_silence() {
         out.push_str(line);
         out.push('\n');
     }
-    let decoded = nianbao_form::load::read_str(&out, nianbao_form::tree::Format::Yaml);
+    let decoded = nianbao_files::read::read_str(&out, nianbao_files::parse::Format::Yaml);
     let diags = check::diagnostics(decoded, None);
     let found = unfilled(&diags);
     assert_eq!(found.len(), 1, "{diags:#?}");
@@ -310,7 +310,7 @@ fn an_empty_table_three_is_a_warning_not_silence() {
     assert!(found[0].line.is_some());
     // The example itself is filled.
     let filled = check::diagnostics(
-        nianbao_form::load::read_str(&text, nianbao_form::tree::Format::Yaml),
+        nianbao_files::read::read_str(&text, nianbao_files::parse::Format::Yaml),
         None,
     );
     assert!(unfilled(&filled).is_empty(), "{filled:#?}");

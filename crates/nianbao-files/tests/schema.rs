@@ -4,8 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use nianbao_files::{parse::Format, read as load, write};
 use nianbao_form::check::check_report;
-use nianbao_form::{load, schema, tree::Format, write};
+use nianbao_form::schema;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -25,7 +26,7 @@ fn the_committed_schema_is_the_one_the_tables_make() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == made,
-        "docs/schema/nianbao-report.schema.json is out of date: run NIANBAO_WRITE_SCHEMA=1 cargo test -p nianbao-form --test schema"
+        "docs/schema/nianbao-report.schema.json is out of date: run NIANBAO_WRITE_SCHEMA=1 cargo test -p nianbao-files --test schema"
     );
 }
 

@@ -1,14 +1,15 @@
 //! Prints what the readers see in a published report: blocks, then the data and
-//! the diagnostics. `cargo run -p nianbao-import --example dump -- FILE`
+//! the diagnostics. `cargo run -p nianbao-files --example dump -- FILE`
 fn main() {
     let path = std::env::args().nth(1).expect("a file");
     let bytes = std::fs::read(&path).expect("readable");
-    let kind = nianbao_import::sniff(&bytes, nianbao_import::Kind::from_path(path.as_ref()))
-        .expect("kind");
+    use nianbao_files::kinds::{self, Kind};
+    let kind = kinds::of(&path, &bytes).expect("a kind nianbao reads").kind;
     let source = match kind {
-        nianbao_import::Kind::Pdf => nianbao_import::pdf::read(bytes).expect("pdf"),
-        nianbao_import::Kind::Docx => nianbao_import::docx::read(&bytes).expect("docx"),
-        nianbao_import::Kind::Html => nianbao_import::html::read(&bytes).expect("html"),
+        Kind::Pdf => nianbao_import::pdf::read(bytes).expect("pdf"),
+        Kind::Docx => nianbao_import::docx::read(&bytes).expect("docx"),
+        Kind::Html => nianbao_import::html::read(&bytes).expect("html"),
+        other => panic!("{other:?} is not a published report"),
     };
     if std::env::var_os("BLOCKS").is_some() {
         for b in &source.blocks {
@@ -34,7 +35,7 @@ fn main() {
     if let Some(r) = &decoded.report {
         println!(
             "{}",
-            nianbao_form::write::to_string(r, nianbao_form::tree::Format::Yaml)
+            nianbao_files::write::to_string(r, nianbao_files::parse::Format::Yaml)
         );
     }
     print!("{}", nianbao_form::diag::format_text(&decoded.diags));

@@ -6,12 +6,12 @@ use std::io::Cursor;
 use calamine::{Data, Dimensions, Range, Reader, Xlsx};
 
 use super::*;
-use crate::decode::{self, Decoded};
-use crate::diag::{Diagnostic, Rule};
 use crate::error::LoadError;
-use crate::rules;
-use crate::tables::Content;
-use crate::tree::{Node, Scalar, Value};
+use nianbao_form::decode::{self, Decoded};
+use nianbao_form::diag::{Diagnostic, Rule};
+use nianbao_form::rules;
+use nianbao_form::tables::Content;
+use nianbao_form::tree::{Node, Scalar, Value};
 
 fn pos(sheet: &'static str, row: u32, col: u32) -> Pos {
     Pos {
@@ -168,17 +168,11 @@ impl WorkbookReader {
     }
 }
 
-/// Reads a workbook file.
-pub fn read_path(path: &std::path::Path) -> Result<Decoded, LoadError> {
-    let bytes = crate::load::read_bounded(path, crate::limits::MAX_WORKBOOK_BYTES)?;
-    read_bytes(bytes).map_err(|e| e.in_file(path))
-}
-
 /// Reads a workbook from its bytes into the same report data as a text file gives.
 ///
 /// # Errors
 /// [`LoadError::NotWorkbook`] for bytes that are no workbook, and
-/// [`LoadError::WorkbookLimit`] for a package past the [`crate::limits`] (checked
+/// [`LoadError::WorkbookLimit`] for a package past the [`nianbao_form::limits`] (checked
 /// before calamine opens it).
 pub fn read_bytes(bytes: Vec<u8>) -> Result<Decoded, LoadError> {
     super::guard::check_package(&bytes)?;

@@ -1,16 +1,16 @@
-//! The database: one SQLite file in the data folder (`nianbao.sqlite3`), in WAL mode
-//! with `synchronous = FULL`, so that a save acknowledged to the browser is on disk
-//! and a killed server leaves the last committed version intact.
+//! The SQLite backend of the store: one file in the data folder (`nianbao.sqlite3`),
+//! in WAL mode with `synchronous = FULL`, so that a save acknowledged to the browser
+//! is on disk and a killed server leaves the last committed version intact.
 //!
 //! Migrations are numbered SQL scripts; `PRAGMA user_version` records how many have
-//! run. A newer database than this program knows is refused, never written.
+//! run. A newer database than this program knows is refused, never written. Every
+//! function here is one statement or one transaction, and holds no business rule.
 
 use std::path::Path;
-use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use crate::error::ApiError;
+use super::{Account, NewVersion, ReportRow, Version, now};
 
 /// The file name of the database inside the data folder.
 pub const DATABASE_FILE: &str = "nianbao.sqlite3";
@@ -54,132 +54,30 @@ const MIGRATIONS: &[&str] = &[
     );",
 ];
 
-/// The database behind a mutex: SQLite serialises writers anyway, and every call
-/// is short (the checks and renders run outside it).
-#[derive(Clone)]
-pub struct Store {
-    connection: Arc<Mutex<Connection>>,
-}
-
-/// One account: the office (`role = office`) or a unit (`role = unit`).
-#[derive(Clone, Debug)]
-pub struct Account {
-    /// Row id.
-    pub id: i64,
-    /// The login name.
-    pub login: String,
-    /// `office` or `unit`.
-    pub role: String,
-    /// The organ's full name (机关名称).
-    pub organ: String,
-    /// `department` (部门, 31 January) or `government` (人民政府, 31 March).
-    pub kind: String,
-}
-
-impl Account {
-    /// Whether this is the coordinating office's account.
-    pub fn is_office(&self) -> bool {
-        self.role == "office"
+/// Opens (or creates) the database in `dir` and brings its schema up to date.
+///
+/// # Errors
+/// A message in Chinese when the file cannot be opened, is not a nianbao database,
+/// or was written by a newer nianbao.
+pub fn open(dir: &Path) -> Result<Connection, String> {
+    let path = dir.join(DATABASE_FILE);
+    let fail = |e: rusqlite::Error| format!("无法打开数据库 {}：{e}", path.display());
+    let mut conn = Connection::open(&path).map_err(fail)?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))
+        .map_err(fail)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(fail)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(format!(
+            "数据库 {} 无法使用 WAL 模式（{mode}）",
+            path.display()
+        ));
     }
-}
-
-/// One saved version of a report.
-#[derive(Clone, Debug)]
-pub struct Version {
-    /// 1, 2, … within the report.
-    pub number: i64,
-    /// The report as nianbao's JSON data.
-    pub data: String,
-    /// Seconds since 1970 (UTC).
-    pub saved: i64,
-    /// The login that saved it.
-    pub saved_by: String,
-    /// How it came: 填写, 上传：name, 恢复第 n 版, 新建.
-    pub source: String,
-    /// Errors found by the check when saved.
-    pub errors: i64,
-    /// Warnings found by the check when saved.
-    pub warnings: i64,
-}
-
-/// A report with its latest version's summary.
-#[derive(Clone, Debug)]
-pub struct ReportRow {
-    /// Row id.
-    pub id: i64,
-    /// The unit's account.
-    pub account: Account,
-    /// The reporting year.
-    pub year: i64,
-    /// The latest version.
-    pub latest: Version,
-}
-
-/// Seconds since 1970.
-pub fn now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
-
-impl Store {
-    /// Opens (or creates) the database in `dir` and brings its schema up to date.
-    ///
-    /// # Errors
-    /// A message in Chinese when the file cannot be opened, is not a nianbao
-    /// database, or was written by a newer nianbao.
-    pub fn open(dir: &Path) -> Result<Store, String> {
-        let path = dir.join(DATABASE_FILE);
-        let fail = |e: rusqlite::Error| format!("无法打开数据库 {}：{e}", path.display());
-        let mut conn = Connection::open(&path).map_err(fail)?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(fail)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(fail)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(format!(
-                "数据库 {} 无法使用 WAL 模式（{mode}）",
-                path.display()
-            ));
-        }
-        conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
-            .map_err(fail)?;
-        migrate(&mut conn).map_err(|e| format!("{}：{e}", path.display()))?;
-        Ok(Store {
-            connection: Arc::new(Mutex::new(conn)),
-        })
-    }
-
-    /// Runs `f` on the connection in tokio's blocking pool.
-    ///
-    /// # Errors
-    /// [`ApiError::internal`] when SQLite fails.
-    pub async fn call<R, F>(&self, f: F) -> Result<R, ApiError>
-    where
-        R: Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<R, ApiError> + Send + 'static,
-    {
-        let connection = self.connection.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = connection
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            f(&mut conn)
-        })
-        .await
-        .map_err(|e| ApiError::internal(format!("数据库任务中断：{e}")))?
-    }
-
-    /// Runs `f` on the connection on this thread (start-up, before serving).
-    pub fn call_now<R>(&self, f: impl FnOnce(&mut Connection) -> R) -> R {
-        let mut conn = self
-            .connection
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        f(&mut conn)
-    }
+    conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+        .map_err(fail)?;
+    migrate(&mut conn).map_err(|e| format!("{}：{e}", path.display()))?;
+    Ok(conn)
 }
 
 fn migrate(conn: &mut Connection) -> Result<(), String> {
@@ -223,16 +121,6 @@ pub fn account_by_login(
         &format!("SELECT {ACCOUNT_COLUMNS}, password FROM account WHERE login = ?1"),
         [login],
         |r| Ok((account_row(r)?, r.get(5)?)),
-    )
-    .optional()
-}
-
-/// The account with row id `id`.
-pub fn account(conn: &Connection, id: i64) -> rusqlite::Result<Option<Account>> {
-    conn.query_row(
-        &format!("SELECT {ACCOUNT_COLUMNS} FROM account WHERE id = ?1"),
-        [id],
-        account_row,
     )
     .optional()
 }
@@ -399,20 +287,6 @@ pub fn version(conn: &Connection, report: i64, number: i64) -> rusqlite::Result<
         |r| version_row(r, 0),
     )
     .optional()
-}
-
-/// What a save writes.
-pub struct NewVersion<'a> {
-    /// The report as nianbao's JSON data.
-    pub data: &'a str,
-    /// Who saves.
-    pub saved_by: i64,
-    /// How it came (see [`Version::source`]).
-    pub source: &'a str,
-    /// Errors and warnings of its check.
-    pub errors: i64,
-    /// Warnings of its check.
-    pub warnings: i64,
 }
 
 /// Saves a new version of the report of `account` for `year` (the report is made

@@ -1,13 +1,13 @@
-//! The cost of checking one report in process (`cargo bench -p nianbao-form --bench
+//! The cost of checking one report in process (`cargo bench -p nianbao-files --bench
 //! check`): reading and decoding the 2023 example, and the check stage (totals,
 //! rules with table 三's fault localisation, expressions) on it as written and with
 //! one to four cells of table 三 damaged (four: more than the search tries).
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use nianbao_files::parse::Format;
+use nianbao_files::read::{read_file, read_str};
 use nianbao_form::check;
-use nianbao_form::load::{read_file, read_str};
 use nianbao_form::model::{Report, Values};
-use nianbao_form::tree::Format;
 
 fn example() -> (String, Report) {
     let path =

@@ -2,9 +2,11 @@
 //! official form does), TOML (the same comments) and JSON. Used by `init` for a
 //! starting file and by `convert` between the formats.
 
-use crate::model::{Block, Edition, Report, Values};
-use crate::tables::{self, Content, RowRole, Shape, TableSpec, rows};
-use crate::tree::Format;
+use nianbao_form::derive;
+use nianbao_form::model::{Block, Edition, Report, Values};
+use nianbao_form::tables::{self, Content, RowRole, Shape, TableSpec};
+
+use crate::parse::Format;
 
 /// A value to write.
 #[derive(Clone, Debug)]
@@ -596,105 +598,16 @@ pub fn to_string(report: &Report, format: Format) -> String {
     }
 }
 
-/// A complete starting report: every row present with zeros, placeholder prose.
-pub fn starting_report(edition: Edition, year: i64, organ: &str) -> Report {
-    let mut values = std::collections::BTreeMap::new();
-    for table in tables::tables(edition) {
-        for f in table.fields() {
-            if f.path == rows::RESULTS_TOTAL {
-                continue; // computed; written only by those who want it checked
-            }
-            let v = match f.shape {
-                Shape::Row { len, .. } => Values::Row {
-                    values: vec![0; len],
-                    given_total: None,
-                },
-                Shape::Scalar(tables::Kind::Money) => Values::Money("0".into()),
-                Shape::Scalar(_) => Values::Int(0),
-            };
-            values.insert(f.path.to_string(), v);
-        }
-    }
-    let item = |title: &str, text: &str| Block::Item {
-        title: title.into(),
-        text: text.into(),
-        items: Vec::new(),
-    };
-    let other = match edition {
-        Edition::Y2019 => "无。",
-        Edition::Y2021 => {
-            "（请填写：依据《政府信息公开信息处理费管理办法》收取信息处理费的情况，如“本年度未收取信息处理费。”；以及其他需要报告的事项。）"
-        }
-    };
-    Report {
-        edition,
-        year,
-        organ: organ.to_string(),
-        title: None,
-        preamble: Some(format!(
-            "本报告根据《中华人民共和国政府信息公开条例》和{}要求编制。本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。（请补充：本报告电子版的下载地址；如对本报告有疑问的联系方式。）",
-            edition.notice()
-        )),
-        overview: vec![
-            Block::Text(format!("（请概述{year}年政府信息公开工作总体情况。）")),
-            item("主动公开", "（请填写。）"),
-            item(
-                "依申请公开",
-                "本年度共新收政府信息公开申请{{applications.new.total}}件，上年结转{{applications.carried_over.total}}件，办结{{applications.total.total}}件，结转下年度继续办理{{applications.carried_forward.total}}件。（请补充。）",
-            ),
-            item("政府信息管理", "（请填写。）"),
-            item("政府信息公开平台建设", "（请填写。）"),
-            item("监督保障", "（请填写。）"),
-        ],
-        values,
-        table_texts: Default::default(),
-        problems: vec![Block::Text("（请说明存在的主要问题及改进情况。）".into())],
-        other_matters: Some(vec![Block::Text(other.into())]),
-        signature: None,
-        meta: None,
-    }
-}
-
-/// The report with every 总计 of tables 三 and 四 filled in from `totals` (the rows
-/// left out of table 三 written as zeros, （七）总计 included): the data as
-/// `render --to json` publishes it, which `check` reads back unchanged.
-pub fn with_totals(report: &Report, totals: &crate::rules::Computed) -> Report {
-    let mut out = report.clone();
-    for t in crate::tables::tables(report.edition) {
-        for f in t.fields() {
-            let crate::tables::Shape::Row {
-                len, total: true, ..
-            } = f.shape
-            else {
-                continue;
-            };
-            let Some(row) = totals.rows.get(f.path) else {
-                continue;
-            };
-            let values: Vec<i64> = row.iter().take(len).map(|v| *v as i64).collect();
-            let total = row.get(len).map(|v| *v as i64);
-            out.values.insert(
-                f.path.to_string(),
-                crate::model::Values::Row {
-                    values,
-                    given_total: total,
-                },
-            );
-        }
-    }
-    out
-}
-
-/// The report as published JSON: [`with_totals`], led by `"$schema"` (the data
-/// contract's JSON Schema, [`crate::schema`]).
-pub fn published_json(report: &Report, totals: &crate::rules::Computed) -> String {
-    let text = to_string(&with_totals(report, totals), Format::Json);
+/// The report as published JSON: [`derive::with_totals`], led by `"$schema"` (the data
+/// contract's JSON Schema, [`nianbao_form::schema`]).
+pub fn published_json(report: &Report, totals: &nianbao_form::rules::Computed) -> String {
+    let text = to_string(&derive::with_totals(report, totals), Format::Json);
     let mut value: serde_json::Value = serde_json::from_str(&text).expect("our JSON parses");
     if let Some(map) = value.as_object_mut() {
         let mut with = serde_json::Map::new();
         with.insert(
             "$schema".into(),
-            serde_json::Value::String(crate::schema::id()),
+            serde_json::Value::String(nianbao_form::schema::id()),
         );
         with.extend(std::mem::take(map));
         *map = with;
@@ -702,4 +615,26 @@ pub fn published_json(report: &Report, totals: &crate::rules::Computed) -> Strin
     let mut out = serde_json::to_string_pretty(&value).expect("a value serializes");
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_reports_pass_check_when_written_and_read_back() {
+        for i in 0..6 {
+            for format in [Format::Yaml, Format::Json, Format::Toml] {
+                let text = to_string(&nianbao_form::synth::report(i), format);
+                let d = crate::read::read_str(&text, format);
+                assert_eq!(d.report.as_ref(), Some(&nianbao_form::synth::report(i)));
+                let diags = nianbao_form::check::diagnostics(d, None);
+                assert!(
+                    diags.is_empty(),
+                    "report {i} as {}: {diags:#?}",
+                    format.name()
+                );
+            }
+        }
+    }
 }

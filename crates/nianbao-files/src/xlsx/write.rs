@@ -9,9 +9,9 @@ use rust_xlsxwriter::{
 };
 
 use super::*;
-use crate::model::{Block, Report, Values};
-use crate::rules;
-use crate::tables::{Content, RowRole};
+use nianbao_form::model::{Block, Report, Values};
+use nianbao_form::rules;
+use nianbao_form::tables::{Content, RowRole};
 
 /// The cell formats of a workbook.
 struct Styles {
@@ -140,8 +140,8 @@ fn info_value(report: &Report, path: &str) -> Option<String> {
         "meta.site_id_code" => meta.and_then(|m| m.site_id_code.clone()),
         "meta.kind" => meta.and_then(|m| m.kind).map(|k| {
             match k {
-                crate::model::OrganKind::Government => "政府",
-                crate::model::OrganKind::Department => "部门",
+                nianbao_form::model::OrganKind::Government => "政府",
+                nianbao_form::model::OrganKind::Department => "部门",
             }
             .to_string()
         }),
@@ -178,7 +178,7 @@ fn write_info(ws: &mut Worksheet, report: &Report, st: &Styles) -> Written {
                 ws.add_data_validation(r, 1, r, 1, &list)?;
             }
             (InfoKind::Date, v) => {
-                match v.as_deref().and_then(crate::model::Date::parse) {
+                match v.as_deref().and_then(nianbao_form::model::Date::parse) {
                     Some(d) => {
                         let dt = ExcelDateTime::from_ymd(d.year as u16, d.month, d.day)?;
                         ws.write_datetime_with_format(r, 1, &dt, &st.input_date)?;

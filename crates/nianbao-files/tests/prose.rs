@@ -3,11 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
+use nianbao_files::parse::Format;
+use nianbao_files::read;
 use nianbao_form::check::{self, Options};
 use nianbao_form::diag::{Diagnostic, Rule, Severity};
-use nianbao_form::load;
 use nianbao_form::prose;
-use nianbao_form::tree::Format;
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -20,7 +20,7 @@ fn text_of(name: &str) -> String {
 }
 
 fn diags(text: &str) -> Vec<Diagnostic> {
-    check::diagnostics(load::read_str(text, Format::Yaml), None)
+    check::diagnostics(read::read_str(text, Format::Yaml), None)
 }
 
 fn of(diags: &[Diagnostic], rule: Rule) -> Vec<&Diagnostic> {
@@ -51,12 +51,12 @@ fn the_examples_raise_no_prose_warning() {
         assert!(prose.is_empty(), "{name}: {prose:?}");
     }
     // Against its previous year, strictly: nothing copied, last year's problems addressed.
-    let prev = load::read_file(&example("qinghe-2022.yaml"))
+    let prev = read::read_file(&example("qinghe-2022.yaml"))
         .unwrap()
         .report
         .unwrap();
     let d = check::diagnostics(
-        load::read_file(&example("qinghe-2023.yaml")).unwrap(),
+        read::read_file(&example("qinghe-2023.yaml")).unwrap(),
         Some(&prev),
     );
     assert!(d.is_empty(), "{d:?}");
@@ -172,7 +172,7 @@ fn required_content_of_edition_2021() {
     assert!(msgs.iter().any(|m| m.contains("信息处理费")), "{msgs:?}");
     assert!(msgs.iter().any(|m| m.contains("监督保障")), "{msgs:?}");
     // The improvement of last year's problems is required from the second year on.
-    let prev = load::read_file(&example("qinghe-2022.yaml"))
+    let prev = read::read_file(&example("qinghe-2022.yaml"))
         .unwrap()
         .report
         .unwrap();
@@ -181,7 +181,7 @@ fn required_content_of_edition_2021() {
         "",
     );
     assert!(!unaddressed.contains("上年度报告所列"));
-    let d = check::diagnostics(load::read_str(&unaddressed, Format::Yaml), Some(&prev));
+    let d = check::diagnostics(read::read_str(&unaddressed, Format::Yaml), Some(&prev));
     assert!(
         of(&d, Rule::RequiredContent)
             .iter()
@@ -214,18 +214,18 @@ fn publication_after_the_deadline_is_late() {
 
 #[test]
 fn text_copied_from_last_year_is_measured_per_section_with_a_threshold() {
-    let prev = load::read_file(&example("qinghe-2022.yaml"))
+    let prev = read::read_file(&example("qinghe-2022.yaml"))
         .unwrap()
         .report
         .unwrap();
-    let copied = load::read_file(&example("qinghe-2022.yaml")).unwrap();
+    let copied = read::read_file(&example("qinghe-2022.yaml")).unwrap();
     let d = check::diagnostics(copied, Some(&prev));
     let repeated: Vec<&Diagnostic> = of(&d, Rule::RepeatedText);
     assert_eq!(repeated.len(), 3, "{repeated:?}");
     assert!(repeated[0].message.contains("100%"));
     // The 2023 example against 2022: under the default threshold, over a low one.
     let d = check::check_with(
-        load::read_file(&example("qinghe-2023.yaml")).unwrap(),
+        read::read_file(&example("qinghe-2023.yaml")).unwrap(),
         Some(&prev),
         &Options {
             repeat_threshold: 0.1,
@@ -245,7 +245,7 @@ fn statements_of_real_reports_for_measurement() {
     };
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
-        let Ok(decoded) = load::read_file(&path) else {
+        let Ok(decoded) = read::read_file(&path) else {
             continue;
         };
         let Some(report) = decoded.report else {

@@ -13,17 +13,17 @@ mod read;
 mod write;
 
 pub use guard::check_package;
-pub use read::{read_bytes, read_path};
+pub use read::read_bytes;
 pub use write::to_bytes;
 
-use crate::diag::Pos;
-use crate::model::Edition;
-use crate::tables::{self, Kind, TableSpec, rows};
+use nianbao_form::diag::Pos;
+use nianbao_form::model::Edition;
+use nianbao_form::tables::{self, Kind, TableSpec, rows};
 
 /// The sheet of the report's particulars.
-pub const INFO: &str = "基本信息";
+pub const INFO: &str = nianbao_form::diag::WORKBOOK_SHEETS[0];
 /// The sheet of the prose.
-pub const TEXT: &str = "正文";
+pub const TEXT: &str = nianbao_form::diag::WORKBOOK_SHEETS[4];
 /// The hidden sheet that remembers what the data file said beyond the form
 /// (which 总计 were written out), so that conversions lose nothing.
 const MEMO: &str = "nianbao";
@@ -35,22 +35,14 @@ const MEMO_ROW: &str = "row";
 const MEMO_TOTAL: &str = "total";
 /// The row of table 三 whose every cell is computed: （七）总计.
 const COMPUTED_ROW: &str = rows::RESULTS_TOTAL;
-/// The sheets users see, in order.
-const SHEETS: [&str; 5] = [INFO, "表二", "表三", "表四", TEXT];
+/// The sheets users see, in order (the form crate orders diagnostics by them).
+const SHEETS: [&str; 5] = nianbao_form::diag::WORKBOOK_SHEETS;
 /// The grid of a table starts on this row (0-based); the row above holds its heading.
 const TOP: u32 = 1;
 /// Rows of the prose sheet that carry the section and type drop-down lists.
 const TEXT_ROWS: u32 = 2000;
 /// Excel keeps numbers as binary doubles: integers beyond this are not exact.
 const EXACT_INT: i64 = 1 << 53;
-
-/// Orders diagnostics: text files first, then the sheets in workbook order.
-pub fn sheet_rank(sheet: Option<&str>) -> usize {
-    match sheet {
-        None => 0,
-        Some(s) => 1 + SHEETS.iter().position(|x| *x == s).unwrap_or(SHEETS.len()),
-    }
-}
 
 /// The sheet holding a table: 表二, 表三, 表四.
 fn table_sheet(t: &TableSpec) -> &'static str {
@@ -215,7 +207,7 @@ fn section_key(cell: &str) -> Option<&'static str> {
 
 /// A cell's name from its 0-based row and column: (11, 9) → `J12`.
 pub(crate) fn cell_ref(row: u32, col: u16) -> String {
-    crate::diag::cell_name(row as usize + 1, usize::from(col) + 1)
+    nianbao_form::diag::cell_name(row as usize + 1, usize::from(col) + 1)
 }
 
 /// Whether a value cell is a total the workbook computes with a formula.
