@@ -492,11 +492,15 @@ pub fn sum(
                     (None, v) => v,
                     (Some(Values::Row { values: a, .. }), Values::Row { values: b, .. }) => {
                         Values::Row {
-                            values: a.iter().zip(&b).map(|(x, y)| x + y).collect(),
+                            values: a
+                                .iter()
+                                .zip(&b)
+                                .map(|(x, y)| x.saturating_add(*y))
+                                .collect(),
                             given_total: None,
                         }
                     }
-                    (Some(Values::Int(a)), Values::Int(b)) => Values::Int(a + b),
+                    (Some(Values::Int(a)), Values::Int(b)) => Values::Int(a.saturating_add(b)),
                     (Some(Values::Money(a)), Values::Money(b)) => Values::Money(add_money(&a, &b)),
                     (Some(a), _) => a,
                 });

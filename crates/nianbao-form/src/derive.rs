@@ -133,7 +133,7 @@ pub fn carry_over(report: &mut Report, last: &Report) {
                 members::IN_FORCE | members::TOTAL => int(f.path),
                 members::PREVIOUS => int(f.path)
                     .zip(int(&format!("{row}.{}", members::CHANGE)))
-                    .map(|(p, c)| (p + c).max(0)),
+                    .map(|(p, c)| p.saturating_add(c).max(0)),
                 _ => None,
             };
             if let Some(n) = carried

@@ -280,3 +280,36 @@ impl Report {
         }
     }
 }
+
+/// A section of the report's prose that the body writes (二、三、四 are the tables):
+/// its key in the data, its heading as the form numbers it, and whether it must be
+/// written (六 may be left out: it then reads “无。”).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProseSection {
+    /// The key in the data (`overview`, `problems`, `other_matters`).
+    pub key: &'static str,
+    /// The heading, numbered as the form's sections are.
+    pub heading: &'static str,
+    /// Whether the section must be written.
+    pub required: bool,
+}
+
+/// The sections of prose, in the report's order (国办公开办函〔2019〕60号 and
+/// 〔2021〕30号 give both editions the same six sections).
+pub const PROSE_SECTIONS: [ProseSection; 3] = [
+    ProseSection {
+        key: "overview",
+        heading: "一、总体情况",
+        required: true,
+    },
+    ProseSection {
+        key: "problems",
+        heading: "五、存在的主要问题及改进情况",
+        required: true,
+    },
+    ProseSection {
+        key: "other_matters",
+        heading: "六、其他需要报告的事项",
+        required: false,
+    },
+];

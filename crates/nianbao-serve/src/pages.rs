@@ -12,28 +12,38 @@ use axum::routing::get;
 use crate::App;
 
 const INDEX: &str = include_str!("../static/index.html");
-const SCRIPT: &str = include_str!("../static/app.js");
+/// The script's native ES modules (no build step), by the path they are served at.
+const MODULES: [(&str, &str); 5] = [
+    ("/app.js", include_str!("../static/app.js")),
+    ("/api.js", include_str!("../static/api.js")),
+    ("/dom.js", include_str!("../static/dom.js")),
+    ("/formdata.js", include_str!("../static/formdata.js")),
+    ("/state.js", include_str!("../static/state.js")),
+];
 const STYLE: &str = include_str!("../static/app.css");
 
-/// `/`, `/app.js`, `/app.css`.
+/// `/`, the script's modules (`/app.js` and those it imports), `/app.css`.
 pub fn routes() -> Router<Arc<App>> {
-    Router::new()
+    let mut router = Router::new()
         .route(
             "/",
             get(|| async { ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], INDEX) }),
         )
         .route(
-            "/app.js",
-            get(|| async {
+            "/app.css",
+            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),
+        );
+    for (path, script) in MODULES {
+        router = router.route(
+            path,
+            get(move || async move {
                 (
                     [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
-                    SCRIPT,
+                    script,
                 )
                     .into_response()
             }),
-        )
-        .route(
-            "/app.css",
-            get(|| async { ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], STYLE) }),
-        )
+        );
+    }
+    router
 }

@@ -254,6 +254,19 @@ pub struct FormLayout {
     pub notice: String,
     /// Tables 二, 三 and 四.
     pub tables: Vec<FormTable>,
+    /// The sections of prose the unit writes, in order.
+    pub sections: Vec<FormSection>,
+}
+
+/// A section of prose of the form.
+#[derive(Clone, Debug, Serialize, ToSchema)]
+pub struct FormSection {
+    /// The key in the data (`overview`, `problems`, `other_matters`).
+    pub key: String,
+    /// The heading (一、总体情况 …).
+    pub heading: String,
+    /// Whether it must be written.
+    pub required: bool,
 }
 
 /// The layout of `edition`'s form.
@@ -325,5 +338,13 @@ pub fn form_layout(edition: Edition) -> FormLayout {
         edition: edition.as_str().into(),
         notice: edition.notice().into(),
         tables,
+        sections: nianbao_form::model::PROSE_SECTIONS
+            .iter()
+            .map(|s| FormSection {
+                key: s.key.into(),
+                heading: s.heading.into(),
+                required: s.required,
+            })
+            .collect(),
     }
 }

@@ -1,75 +1,9 @@
 // nianbao serve: the pages. Every view is drawn from the API's JSON; user text is
 // only ever put into the page as text nodes or input values (never as markup).
-'use strict';
-
-const state = { session: null, forms: {} };
-
-// ---------------------------------------------------------------- helpers
-
-function el(tag, attrs, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k === 'text') node.textContent = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (k in node && typeof v !== 'string') node[k] = v;
-    else node.setAttribute(k, v === true ? '' : v);
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    node.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return node;
-}
-
-function toast(message) {
-  const box = document.getElementById('status');
-  box.textContent = message;
-  box.classList.add('shown');
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => box.classList.remove('shown'), 4000);
-}
-
-class ApiError extends Error {
-  constructor(status, message) { super(message); this.status = status; }
-}
-
-async function api(method, path, body, raw) {
-  const headers = {};
-  if (method !== 'GET' && state.session) headers['X-CSRF-Token'] = state.session.csrf;
-  let payload;
-  if (raw) { payload = raw; headers['Content-Type'] = 'application/octet-stream'; }
-  else if (body !== undefined) { payload = JSON.stringify(body); headers['Content-Type'] = 'application/json'; }
-  let response;
-  try {
-    response = await fetch(path, { method, headers, body: payload, credentials: 'same-origin' });
-  } catch (e) {
-    throw new ApiError(0, '无法连接服务器，请检查网络；已填写的内容保存在本机浏览器中');
-  }
-  if (response.status === 204) return null;
-  const type = response.headers.get('Content-Type') || '';
-  const data = type.includes('json') ? await response.json() : await response.text();
-  if (!response.ok) {
-    if (response.status === 401 && path !== '/api/login') { state.session = null; }
-    throw new ApiError(response.status, (data && data.error) || ('请求失败：' + response.status));
-  }
-  return data;
-}
-
-function date(seconds) {
-  const d = new Date(seconds * 1000);
-  const p = (n) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`;
-}
-
-function main(...children) {
-  const m = document.getElementById('main');
-  m.replaceChildren(...children.filter((c) => c !== null && c !== undefined));
-  m.focus();
-}
-
-function thisYear() { return new Date().getFullYear(); }
+import { state } from './state.js';
+import { api } from './api.js';
+import { el, toast, date, main, thisYear } from './dom.js';
+import { splitPath, getAt, setAt, cellValue, shownValue, draftKey, rowLengths } from './formdata.js';
 
 // ---------------------------------------------------------------- routing
 
@@ -202,59 +136,11 @@ async function showUnitHome() {
 
 let editor = null;
 
-const SECTIONS = [
-  ['overview', '一、总体情况', true],
-  ['problems', '五、存在的主要问题及改进情况', true],
-  ['other_matters', '六、其他需要报告的事项', false],
-];
-
-function splitPath(path) {
-  const out = [];
-  for (const part of path.split('.')) {
-    const m = part.match(/^([^[\]]+)((?:\[\d+\])*)$/);
-    if (!m) { out.push(part); continue; }
-    out.push(m[1]);
-    for (const i of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(i[1]));
-  }
-  return out;
+// A prose section of the form, as the server describes it: [key, heading, required].
+function sectionOf(key) {
+  const s = editor.form.sections.find((x) => x.key === key);
+  return [s.key, s.heading, s.required];
 }
-
-function getAt(obj, parts) {
-  let cur = obj;
-  for (const p of parts) {
-    if (cur === null || typeof cur !== 'object') return undefined;
-    cur = cur[p];
-  }
-  return cur;
-}
-
-function setAt(obj, parts, value) {
-  let cur = obj;
-  for (let i = 0; i < parts.length - 1; i++) {
-    if (cur[parts[i]] === null || typeof cur[parts[i]] !== 'object') cur[parts[i]] = typeof parts[i + 1] === 'number' ? [] : {};
-    cur = cur[parts[i]];
-  }
-  if (value === undefined) {
-    if (Array.isArray(cur)) cur.splice(parts[parts.length - 1], 1); else delete cur[parts[parts.length - 1]];
-  } else cur[parts[parts.length - 1]] = value;
-}
-
-// What a typed cell holds: a whole number, money as written, or the text as typed
-// (the check then says what is wrong with it, at the cell).
-function cellValue(text, kind) {
-  const t = text.trim();
-  if (t === '') return undefined;
-  if (kind === 'money' && /^\d+(\.\d+)?$/.test(t)) return t;
-  if (/^-?\d+$/.test(t) && Number.isSafeInteger(Number(t))) return Number(t);
-  return t;
-}
-
-function shownValue(v) {
-  if (v === undefined || v === null) return '';
-  return String(v);
-}
-
-function draftKey(id) { return `nianbao-draft-${id}`; }
 
 async function showEditor(id) {
   const detail = await api('GET', `/api/reports/${id}`);
@@ -319,9 +205,9 @@ function drawEditor() {
     el('p', {}, '机关名称：', el('strong', { text: shownValue(e.data.organ) }), '（由办公室设置，与账号一致）'),
     field('标题（可不填）', 'title', 'text'),
     textArea('前言（可不填）', 'preamble')));
-  body.append(blocksCard(SECTIONS[0]));
+  body.append(blocksCard(sectionOf('overview')));
   for (const t of e.form.tables) body.append(tableCard(t));
-  body.append(blocksCard(SECTIONS[1]), blocksCard(SECTIONS[2]));
+  body.append(blocksCard(sectionOf('problems')), blocksCard(sectionOf('other_matters')));
   body.append(el('section', { class: 'card' }, el('h2', { text: '落款' }),
     field('落款机关（默认为机关名称）', 'signature.organ', 'text'), field('成文日期', 'signature.date', 'date'),
     field('发布日期', 'meta.published', 'date')));
@@ -458,14 +344,6 @@ function blockEditor(key, i, block, redraw) {
 }
 
 // ---- the tables, cell by cell as on the official form.
-
-function rowLengths(table) {
-  const len = {};
-  for (const row of table.rows) for (const c of row.cells) {
-    if (c.path && c.index !== null && c.index !== undefined && c.kind !== 'total') len[c.path] = Math.max(len[c.path] || 0, c.index + 1);
-  }
-  return len;
-}
 
 function tableCard(table) {
   const e = editor;

@@ -86,6 +86,8 @@ pub async fn start_report(
     JsonBody(req): JsonBody<NewReport>,
 ) -> Result<(StatusCode, axum::Json<ReportSummary>), ApiError> {
     unit_only(&s)?;
+    // A year without a form is refused before anything else is asked of it.
+    report::edition_for(req.year)?;
     // Last year's report of the unit, when there is one, gives the figures carried over.
     let last = last_years_data(&app, s.account.id, req.year).await?;
     let last_report = last
@@ -307,7 +309,11 @@ pub(crate) async fn last_years_data(
     account: i64,
     year: i64,
 ) -> Result<Option<String>, ApiError> {
-    Ok(app.store.latest_data(account, year - 1).await?)
+    // The year before the first there is has no report (and is no arithmetic).
+    let Some(last) = year.checked_sub(1) else {
+        return Ok(None);
+    };
+    Ok(app.store.latest_data(account, last).await?)
 }
 
 /// Checks a report's data with last year's data (`last`), both read on the checking
