@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use nianbao_files::atomic::write_atomically;
 use nianbao_files::kinds::{self, Role};
-use nianbao_files::read;
 use nianbao_form::check;
 use nianbao_form::diag::{self, Diagnostic, Rule};
 
@@ -54,7 +53,7 @@ pub fn run(
             worst = worst.max(2);
             continue;
         }
-        let decoded = match read::read_file(file) {
+        let decoded = match crate::read_report(file) {
             Ok(d) => d,
             Err(e) => {
                 eprintln!("{e}");

@@ -169,6 +169,12 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// 读取已发布年报的工作进程：从标准输入读入文件，在资源上限内解析（由 import、check、audit 和 serve 启动，不直接使用）
+    #[command(hide = true, name = "read-worker")]
+    ReadWorker {
+        /// pdf、docx 或 html
+        kind: String,
+    },
     /// 列出每种用途使用的字体及其文件
     Fonts {
         /// 字体文件夹（随附字体所在处）
@@ -324,6 +330,7 @@ fn run(command: Command) -> Result<ExitCode, Stop> {
                 workers: workers.unwrap_or_else(|| {
                     std::thread::available_parallelism().map_or(2, std::num::NonZero::get)
                 }),
+                reader: nianbao_files::isolate::Worker::this_program(&["read-worker"]).ok(),
             };
             nianbao_serve::run(config)?;
             ExitCode::SUCCESS
@@ -401,6 +408,7 @@ fn run(command: Command) -> Result<ExitCode, Stop> {
                 },
             )
         }
+        Command::ReadWorker { kind } => nianbao_files::isolate::serve_worker(&kind),
         Command::RenderWorker {
             to,
             pdf_standard,
@@ -504,6 +512,16 @@ fn font_options(font_dir: Option<PathBuf>, no_system_fonts: bool) -> FontOptions
     }
 }
 
+/// Reads a report file: a published one (PDF, DOCX, HTML) in a worker process of
+/// this program with limits on memory and time (`nianbao read-worker`), so that a
+/// hostile file fails alone; data files in process.
+pub(crate) fn read_report(path: &Path) -> Result<nianbao_form::decode::Decoded, LoadError> {
+    match nianbao_files::isolate::Worker::this_program(&["read-worker"]) {
+        Ok(worker) => nianbao_files::isolate::read_file(path, &worker),
+        Err(_) => read::read_file(path),
+    }
+}
+
 pub(crate) fn display(path: &Path) -> String {
     path.display().to_string()
 }
@@ -528,7 +546,7 @@ fn run_check(
     let prev = match previous {
         Some(p) => {
             let note = |d: Diagnostic| d.as_note().in_file(&display(p));
-            match read::read_file(p) {
+            match read_report(p) {
                 Ok(d) => match check::check(d, None) {
                     Ok(checked) => {
                         all.extend(checked.diagnostics.into_iter().map(note));
@@ -564,7 +582,7 @@ fn run_check(
         None => None,
     };
     for file in files {
-        match read::read_file(file) {
+        match read_report(file) {
             Ok(decoded) => {
                 let checked = check::check_with(decoded, prev.as_ref(), options);
                 let diags: Vec<Diagnostic> = checked
@@ -709,7 +727,7 @@ fn run_convert(
     force: bool,
 ) -> Result<ExitCode, Stop> {
     let target = convert_target(to);
-    let decoded = read::read_file(file).map_err(|e| e.to_string())?;
+    let decoded = read_report(file).map_err(|e| e.to_string())?;
     let errors: Vec<Diagnostic> = decoded
         .diags
         .iter()
@@ -749,7 +767,7 @@ fn report_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 fn submission(path: &Path) -> Submission {
     Submission {
         source: display(path),
-        read: read::read_file(path).map_err(|e| e.to_string()),
+        read: read_report(path).map_err(|e| e.to_string()),
     }
 }
 
@@ -784,7 +802,7 @@ fn run_audit(
     // Last year's reports contribute their figures only.
     let last = LastYear::new(
         last.iter()
-            .filter_map(|p| read::read_file(p).ok().and_then(|d| d.report)),
+            .filter_map(|p| read_report(p).ok().and_then(|d| d.report)),
     );
     // A progress bar on a terminal (a region of PDFs takes a while); none in a pipe.
     let bar = std::io::IsTerminal::is_terminal(&std::io::stderr()).then(|| {

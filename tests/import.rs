@@ -665,40 +665,6 @@ fn files_that_cannot_be_read_say_what_they_are_and_what_to_do() {
     assert!(stderr(&o).contains("扫描件"), "{}", stderr(&o));
 }
 
-/// A one-page PDF whose page draws `content` (no fonts: no text layer).
-fn minimal_pdf(content: &str) -> Vec<u8> {
-    let mut out = b"%PDF-1.4\n".to_vec();
-    let objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
-        format!(
-            "<< /Length {} >>\nstream\n{content}\nendstream",
-            content.len() + 1
-        ),
-    ];
-    let mut offsets = Vec::new();
-    for (i, o) in objects.iter().enumerate() {
-        offsets.push(out.len());
-        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
-    }
-    let xref = out.len();
-    out.extend_from_slice(
-        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
-    );
-    for o in offsets {
-        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
-    }
-    out.extend_from_slice(
-        format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
-            objects.len() + 1
-        )
-        .as_bytes(),
-    );
-    out
-}
-
 #[test]
 fn hostile_files_are_refused_quickly() {
     let dir = tempfile::tempdir().unwrap();
@@ -742,6 +708,71 @@ fn hostile_files_are_refused_quickly() {
     }
     let e = nianbao_files::read_file(&deep).unwrap_err().to_string();
     assert!(e.contains("嵌套"), "{e}");
+}
+
+/// A PDF whose content opens 200,000 `[` (the parser recurses until its stack is
+/// gone) and one whose doubly deflated stream inflates to 2 GiB: each is read in a
+/// worker process with limits, refused with a message that says why, and the other
+/// file of the same run is checked as usual (before, the first aborted the whole
+/// program and the second took 2 GB).
+#[test]
+fn a_pdf_that_overflows_the_stack_or_inflates_to_gigabytes_fails_alone() {
+    use flate2::write::ZlibEncoder;
+    let dir = tempfile::tempdir().unwrap();
+    let deep = dir.path().join("deep.pdf");
+    std::fs::write(&deep, minimal_pdf(&"[".repeat(200_000))).unwrap();
+    // 2 GiB of zeros, deflated twice: about 3 KB.
+    let mut inner = ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..2048 {
+        inner.write_all(&zeros).unwrap();
+    }
+    let mut outer = ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    outer.write_all(&inner.finish().unwrap()).unwrap();
+    let stream = outer.finish().unwrap();
+    let mut bomb = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n2 0 obj\n<< /Type /Pages /Kids [3 0 R] /Count 1 >>\nendobj\n3 0 obj\n<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>\nendobj\n".to_vec();
+    bomb.extend_from_slice(
+        format!(
+            "4 0 obj\n<< /Length {} /Filter [/FlateDecode /FlateDecode] >>\nstream\n",
+            stream.len()
+        )
+        .as_bytes(),
+    );
+    bomb.extend_from_slice(&stream);
+    bomb.extend_from_slice(b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n");
+    assert!(bomb.len() < 20_000, "{}", bomb.len());
+    let bomb_path = dir.path().join("bomb.pdf");
+    std::fs::write(&bomb_path, &bomb).unwrap();
+    let o = run(&[
+        "check",
+        deep.to_str().unwrap(),
+        bomb_path.to_str().unwrap(),
+        example("qinghe-2022.yaml").to_str().unwrap(),
+    ]);
+    // Exit 2 (files that could not be read), not an abort.
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("deep.pdf：读取这个文件时") && err.contains("已停止读取"),
+        "{err}"
+    );
+    assert!(err.contains("bomb.pdf："), "{err}");
+    assert!(
+        stdout(&o).contains("qinghe-2022.yaml：通过核对"),
+        "{}",
+        stdout(&o)
+    );
+    // import says the same and writes nothing.
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    let o = run(&[
+        "import",
+        deep.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(std::fs::read_dir(&out).unwrap().next().is_none());
 }
 
 /// The official 2021 form as a blank WPS document (`w:gridSpan`, `w:vMerge`, cells

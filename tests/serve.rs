@@ -712,6 +712,13 @@ fn a_50_mb_upload_is_refused_before_its_body_is_read() {
         &std::fs::read(root().join("tests/cases/import/encrypted.pdf")).expect("file"),
     );
     assert_eq!(encrypted.status, 422);
+    // A 200 KB PDF whose content opens 200,000 `[`: its reader overflows its stack in
+    // the worker process, the upload is refused, and the server answers on.
+    let deep = minimal_pdf(&"[".repeat(200_000));
+    let refused = a.upload("deep.pdf", &deep);
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    assert!(refused.text().contains("已停止读取"), "{}", refused.text());
+    assert_eq!(a.get("/api/session").status, 200, "the server is still up");
     assert!(
         a.get("/api/reports")
             .json()

@@ -7,10 +7,12 @@
 //! and writing any file so that no reader sees half of it ([`atomic`]).
 //!
 //! The command line, the web app and the audit all read through here, so that a new
-//! input kind is one reader and one row of [`kinds::KINDS`].
+//! input kind is one reader and one row of [`kinds::KINDS`]. Untrusted published
+//! files are parsed in a worker process with limits ([`isolate`]).
 
 pub mod atomic;
 pub mod error;
+pub mod isolate;
 pub mod kinds;
 pub mod parse;
 pub mod read;

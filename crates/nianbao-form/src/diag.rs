@@ -1,9 +1,9 @@
 //! Diagnostics: values collected in a list, formatted only at the edge.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How serious a diagnostic is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// The report cannot be published like this.
@@ -180,6 +180,13 @@ impl Serialize for Rule {
     }
 }
 
+impl Rule {
+    /// The rule whose stable id is `id` ([`Rule::id`]).
+    pub fn from_id(id: &str) -> Option<Rule> {
+        Rule::ALL.iter().copied().find(|r| r.id() == id)
+    }
+}
+
 impl PartialEq<&str> for Rule {
     fn eq(&self, other: &&str) -> bool {
         self.id() == *other
@@ -206,7 +213,7 @@ pub struct Pos {
 /// and 0 where they do not apply: a PDF's page and the text line on that page, or a
 /// DOCX/HTML document's table, row and column (the grid after merged cells are
 /// spread), or its paragraph.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SourcePlace {
     /// PDF page.
     pub page: u32,

@@ -42,12 +42,22 @@ use crate::source::{Block, Para, Source, Table};
 /// a broken file, past a limit). Problems inside a readable file are diagnostics in
 /// the [`Decoded`] value.
 pub fn read_bytes(bytes: Vec<u8>, kind: Kind) -> Result<Decoded, ImportError> {
-    let source = match kind {
-        Kind::Pdf => pdf::read(bytes)?,
-        Kind::Docx => docx::read(&bytes)?,
-        Kind::Html => html::read(&bytes)?,
-    };
-    Ok(build(source))
+    Ok(build(read_source(bytes, kind)?))
+}
+
+/// The first half of [`read_bytes`]: the file's bytes parsed into paragraphs and
+/// tables with their places ([`Source`]), nothing yet known of the form. This is the
+/// part that parses untrusted bytes (PDF objects and streams, a zip package, HTML):
+/// `nianbao-files` runs it in a worker process with limits, and [`build`] the rest.
+///
+/// # Errors
+/// As [`read_bytes`].
+pub fn read_source(bytes: Vec<u8>, kind: Kind) -> Result<Source, ImportError> {
+    match kind {
+        Kind::Pdf => pdf::read(bytes),
+        Kind::Docx => docx::read(&bytes),
+        Kind::Html => html::read(&bytes),
+    }
 }
 
 fn s(text: impl Into<String>, pos: Pos) -> Node {

@@ -4,9 +4,10 @@
 
 use nianbao_form::diag::{Diagnostic, SourcePlace};
 use nianbao_form::text;
+use serde::{Deserialize, Serialize};
 
 /// The kind of published file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Kind {
     /// A Word document (`.docx`, Office Open XML), from Word or WPS.
     Docx,
@@ -35,7 +36,7 @@ pub const ORDER_STRIDE: usize = 10_000;
 /// (x in grid columns: `x0` = the first column, `x1` = one past the last), or a
 /// group of glyphs of a PDF line with no wide gap inside (x in pt from the left
 /// edge of the page).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Piece {
     /// The text, with whitespace runs cut to one space and trimmed.
     pub text: String,
@@ -56,7 +57,7 @@ impl Piece {
 
 /// One row of a table (DOCX/HTML: a `w:tr`/`<tr>`, its merged cells spread over the
 /// rows and columns they cover; PDF: one text line of a table region).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Row {
     /// The pieces, left to right. A merged DOCX/HTML cell appears in every row it
     /// covers, once, with `spread` set on the rows after its first.
@@ -101,7 +102,7 @@ impl Row {
 }
 
 /// A table as found in the source.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct Table {
     /// Its rows, top to bottom.
     pub rows: Vec<Row>,
@@ -114,7 +115,7 @@ pub struct Table {
 }
 
 /// A paragraph of text outside tables, its lines joined.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Para {
     /// The text, whitespace between Chinese characters removed.
     pub text: String,
@@ -125,7 +126,7 @@ pub struct Para {
 }
 
 /// A block of the document in reading order.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub enum Block {
     /// A paragraph.
     Para(Para),
@@ -134,7 +135,7 @@ pub enum Block {
 }
 
 /// What the page around the report says (the CMS's `<meta>` tags of an HTML page).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct PageMeta {
     /// The article's title, when the page names it (`ArticleTitle`, `<title>`, `<h1>`).
     pub title: Option<String>,

@@ -49,6 +49,10 @@ pub struct Config {
     pub fonts: FontOptions,
     /// Typesetting workers (the number of cores by default).
     pub workers: usize,
+    /// How to start a process that reads an uploaded published file (PDF, DOCX,
+    /// HTML) under limits (`nianbao read-worker`): a hostile upload then ends that
+    /// worker, never the server. `None` reads in process.
+    pub reader: Option<nianbao_files::isolate::Worker>,
 }
 
 /// What every request handler shares.
@@ -71,6 +75,8 @@ pub struct App {
     /// cores, so that a burst of keystrokes or uploads queues instead of spawning a
     /// thread each.
     pub checkers: Pool<()>,
+    /// How uploads of published files are read ([`Config::reader`]).
+    pub reader: Option<nianbao_files::isolate::Worker>,
 }
 
 /// How many Argon2 hashes run at once ([`App::hashers`]): 19 MiB each.
@@ -214,6 +220,7 @@ pub fn run(config: Config) -> Result<(), String> {
         hashers: Pool::start("nianbao-hash", HASHES_AT_ONCE, || ()),
         checkers: Pool::start("nianbao-check", config.workers, || ()),
         throttle: Throttle::default(),
+        reader: config.reader.clone(),
     });
     let routes = router(app);
     runtime.block_on(async move {

@@ -168,12 +168,22 @@ pub fn starting_json(organ: &str, year: i64, last: Option<&Report>) -> Result<St
 
 /// Reads an upload named `name` (only its extension is looked at; the name never
 /// reaches the file system) into a decoded report, through the one reader of every
-/// kind ([`nianbao_files::read`]).
+/// kind ([`nianbao_files::read`]); a published file in a worker process under
+/// limits when `reader` says how to start one.
 ///
 /// # Errors
-/// 422 with the reader's message when the file cannot be read at all.
-pub fn read_upload(name: &str, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
-    nianbao_files::read(name, bytes).map_err(|e| ApiError::unprocessable(e.to_string()))
+/// 422 with the reader's message when the file cannot be read at all (also when its
+/// worker ran out of memory or time, or crashed).
+pub fn read_upload(
+    name: &str,
+    bytes: Vec<u8>,
+    reader: Option<&nianbao_files::isolate::Worker>,
+) -> Result<Decoded, ApiError> {
+    match reader {
+        Some(worker) => nianbao_files::isolate::read(name, bytes, worker),
+        None => nianbao_files::read(name, bytes),
+    }
+    .map_err(|e| ApiError::unprocessable(e.to_string()))
 }
 
 /// Reads an upload and checks what it gave (the diagnostics point into the file).
@@ -181,8 +191,13 @@ pub fn read_upload(name: &str, bytes: Vec<u8>) -> Result<Decoded, ApiError> {
 /// # Errors
 /// 422 when the file cannot be read, or when an import did not find rows of the
 /// form (`import-unread`) and `partial` is not set: they would read as zeros.
-pub fn read_upload_checked(name: &str, bytes: Vec<u8>, partial: bool) -> Result<Checked, ApiError> {
-    let decoded = read_upload(name, bytes)?;
+pub fn read_upload_checked(
+    name: &str,
+    bytes: Vec<u8>,
+    partial: bool,
+    reader: Option<&nianbao_files::isolate::Worker>,
+) -> Result<Checked, ApiError> {
+    let decoded = read_upload(name, bytes, reader)?;
     let unread: Vec<&str> = decoded
         .diags
         .iter()

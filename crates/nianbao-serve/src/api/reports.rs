@@ -214,7 +214,10 @@ pub async fn upload(
     let read_name = name.clone();
     let checked = app
         .checkers
-        .run(move |()| report::read_upload_checked(&read_name, bytes, partial))
+        .run({
+            let reader = app.reader.clone();
+            move |()| report::read_upload_checked(&read_name, bytes, partial, reader.as_ref())
+        })
         .await??;
     let Some(mut report) = checked.report else {
         let first: Vec<String> = checked
