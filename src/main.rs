@@ -544,41 +544,19 @@ fn run_check(
     // Last year's report is already published: what is wrong inside it is shown as
     // notes about that file, and never makes this year's check fail.
     let prev = match previous {
-        Some(p) => {
-            let note = |d: Diagnostic| d.as_note().in_file(&display(p));
-            match read_report(p) {
-                Ok(d) => match check::check(d, None) {
-                    Ok(checked) => {
-                        all.extend(checked.diagnostics.into_iter().map(note));
-                        Some(checked.report)
-                    }
-                    Err(diags) => {
-                        all.extend(diags.into_iter().map(note));
-                        all.push(note(Diagnostic::warning(
-                            Rule::Previous,
-                            "",
-                            "上一年度的报告无法读出，未进行跨年度核对（R6–R8）",
-                        )));
-                        None
-                    }
-                },
-                // A path that leads to no file is a usage error; a file that is
-                // there but cannot be read is a note like the rest.
-                Err(e @ LoadError::Io { .. }) | Err(e @ LoadError::UnknownType { .. }) => {
-                    read_error(p, e, &mut all);
-                    None
-                }
-                Err(e) => {
-                    all.push(note(Diagnostic::error(Rule::Read, "", e.to_string())));
-                    all.push(note(Diagnostic::warning(
-                        Rule::Previous,
-                        "",
-                        "上一年度的报告无法读取，未进行跨年度核对（R6–R8）",
-                    )));
-                    None
-                }
+        // A path that leads to no file is a usage error; a file that is there but
+        // cannot be read is a note like the rest.
+        Some(p) => match read_report(p) {
+            Err(e @ (LoadError::Io { .. } | LoadError::UnknownType { .. })) => {
+                read_error(p, e, &mut all);
+                None
             }
-        }
+            read => {
+                let last = check::previous(read.map_err(|e| e.to_string()));
+                all.extend(last.notes.into_iter().map(|d| d.in_file(&display(p))));
+                last.report
+            }
+        },
         None => None,
     };
     for file in files {

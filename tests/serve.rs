@@ -764,6 +764,8 @@ fn every_save_is_a_version_and_an_earlier_one_can_be_restored() {
     assert_eq!(r3.len(), 1, "{}", saved["check"]);
     assert_eq!(r3[0]["path"], "applications.granted[6]");
     assert_eq!(r3[0]["expected"], "3");
+    // The severity in the users' word comes from the server, not the page.
+    assert_eq!(r3[0]["severity_name"], "错误");
     // A check without saving: the same diagnostics, no version.
     let checked = a.send(
         "POST",
@@ -997,6 +999,7 @@ fn the_openapi_document_describes_every_route() {
         ("/api/session", "get"),
         ("/api/form/{edition}", "get"),
         ("/api/file-kinds", "get"),
+        ("/api/outputs", "get"),
         ("/api/units", "post"),
         ("/api/reports", "get"),
         ("/api/reports", "post"),
@@ -1056,6 +1059,30 @@ fn the_openapi_document_describes_every_route() {
         .collect();
     assert!(roles.contains(&("PDF", "published")), "{roles:?}");
     assert!(roles.contains(&("YAML", "data")), "{roles:?}");
+    // The page's download buttons: the editions from the list of outputs, then data.
+    let outputs = anon.get("/api/outputs").json();
+    let formats: Vec<(&str, bool)> = outputs
+        .as_array()
+        .expect("outputs")
+        .iter()
+        .map(|o| {
+            (
+                o["format"].as_str().unwrap(),
+                o["typeset"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("pdf", true),
+            ("docx", true),
+            ("html", true),
+            ("json", false),
+            ("xlsx", false)
+        ]
+    );
+    assert_eq!(outputs[0]["media_type"], "application/pdf");
 }
 
 #[test]

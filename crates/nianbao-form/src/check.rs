@@ -133,3 +133,61 @@ fn sort(diags: &mut [Diagnostic]) {
         })
     });
 }
+
+/// Last year's report as this year's check takes it: its data (for R6–R8 and the
+/// repeated text), and what is wrong inside it as notes — it is already published,
+/// so nothing in it ever makes this year's check fail.
+#[derive(Debug, Default)]
+pub struct Previous {
+    /// The report, when it could be read.
+    pub report: Option<Report>,
+    /// Its own diagnostics as [`Severity::Note`](crate::diag::Severity::Note)s, and a
+    /// note when it could not be read (the cross-year rules are then not run).
+    pub notes: Vec<Diagnostic>,
+}
+
+/// Takes last year's report: `read` is what reading it gave (the reader's message
+/// when it could not be read). The command line and the web app both take it so.
+pub fn previous(read: Result<Decoded, String>) -> Previous {
+    use crate::diag::Rule;
+    match read {
+        Ok(decoded) => match check(decoded, None) {
+            Ok(checked) => Previous {
+                report: Some(checked.report),
+                notes: checked
+                    .diagnostics
+                    .into_iter()
+                    .map(Diagnostic::as_note)
+                    .collect(),
+            },
+            Err(diags) => {
+                let mut notes: Vec<Diagnostic> =
+                    diags.into_iter().map(Diagnostic::as_note).collect();
+                notes.push(
+                    Diagnostic::warning(
+                        Rule::Previous,
+                        "",
+                        "上一年度的报告无法读出，未进行跨年度核对（R6–R8）",
+                    )
+                    .as_note(),
+                );
+                Previous {
+                    report: None,
+                    notes,
+                }
+            }
+        },
+        Err(message) => Previous {
+            report: None,
+            notes: vec![
+                Diagnostic::error(Rule::Read, "", message).as_note(),
+                Diagnostic::warning(
+                    Rule::Previous,
+                    "",
+                    "上一年度的报告无法读取，未进行跨年度核对（R6–R8）",
+                )
+                .as_note(),
+            ],
+        },
+    }
+}

@@ -113,6 +113,17 @@ impl Output {
         }
     }
 
+    /// The name users read on a button or in a list: PDF, DOCX, 网页, 网页片段, JSON.
+    pub fn label(self) -> &'static str {
+        match self {
+            Output::Pdf => "PDF",
+            Output::Docx => "DOCX",
+            Output::Html => "HTML",
+            Output::HtmlFragment => "HTML 片段",
+            Output::Json => "JSON",
+        }
+    }
+
     /// The media type (IANA) of the file.
     pub fn media_type(self) -> &'static str {
         match self {

@@ -285,6 +285,7 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/api/session", get(api::session_info))
         .route("/api/form/{edition}", get(api::form))
         .route("/api/file-kinds", get(api::file_kinds))
+        .route("/api/outputs", get(api::outputs))
         .route("/api/units", get(api::units).post(api::create_unit))
         .route("/api/units/{user}/password", post(api::reset_password))
         .route("/api/reports", get(api::reports).post(api::start_report))

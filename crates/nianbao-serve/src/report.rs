@@ -24,6 +24,8 @@ use crate::error::ApiError;
 pub struct Finding {
     /// `error`, `warning` or `note`.
     pub severity: String,
+    /// The severity as users read it: 错误, 警告 or 说明.
+    pub severity_name: String,
     /// The rule's id (R1, R3, R4, text-table …).
     pub rule: String,
     /// The key path in the report data; with `[i]`, the i-th number of a row.
@@ -51,6 +53,7 @@ impl From<&Diagnostic> for Finding {
                 Severity::Note => "note",
             }
             .into(),
+            severity_name: d.severity.chinese().into(),
             rule: d.rule.id().into(),
             path: d.path.clone(),
             place: d.place.clone(),

@@ -147,6 +147,8 @@ async function showEditor(id) {
   const readOnly = state.session.role === 'office';
   const edition = detail.data && detail.data.edition === '2019' ? '2019' : '2021';
   if (!state.forms[edition]) state.forms[edition] = await api('GET', `/api/form/${edition}`);
+  // The buttons for downloads: the server's one list of outputs.
+  if (!state.outputs) state.outputs = await api('GET', '/api/outputs');
   editor = {
     id, readOnly, form: state.forms[edition], data: detail.data || {}, base: detail.version,
     report: detail.report, check: detail.check, dirty: false, timer: null, seq: 0,
@@ -180,12 +182,12 @@ function drawEditor() {
   e.stateText = stateText;
   // A download is of the saved version: unsaved changes are saved first; the PDF,
   // DOCX and HTML are made only from data without errors.
-  const dl = (fmt, label) => el('a', {
+  const dl = ({ format: fmt, label, typeset }) => el('a', {
     class: 'button', href: `/api/reports/${e.id}/download/${fmt}`, download: '', text: label,
     onclick: async (ev) => {
       ev.preventDefault();
       if (e.dirty && !e.readOnly && !(await save())) return;
-      if (['pdf', 'docx', 'html'].includes(fmt) && e.check && e.check.errors > 0) {
+      if (typeset && e.check && e.check.errors > 0) {
         toast(`报告有 ${e.check.errors} 个错误，改正后才能生成 ${label}（见右侧核对结果）`);
         return;
       }
@@ -196,7 +198,7 @@ function drawEditor() {
     e.readOnly ? null : el('button', { type: 'button', id: 'save', text: '保存', onclick: () => save() }),
     el('button', { type: 'button', class: 'secondary', id: 'preview-button', text: '预览', onclick: preview }),
     el('button', { type: 'button', class: 'secondary', text: '历史版本', onclick: showVersions }),
-    dl('pdf', 'PDF'), dl('docx', 'DOCX'), dl('html', 'HTML'), dl('json', 'JSON'), dl('xlsx', '工作簿'),
+    ...state.outputs.map(dl),
     stateText);
   const body = el('div', { id: 'editor-body' });
   body.append(el('section', { class: 'card' },
@@ -488,7 +490,7 @@ function showCheck() {
     }
     const go = target ? el('button', { type: 'button', class: 'secondary', text: '定位', onclick: () => (target.input || target.box).scrollIntoView({ block: 'center' }) || (target.input && target.input.focus()) }) : null;
     list.append(el('li', { class: cls + '-text' },
-      el('strong', { text: `${d.severity === 'error' ? '错误' : d.severity === 'warning' ? '警告' : '说明'} ${d.rule}` }), ' ',
+      el('strong', { text: `${d.severity_name} ${d.rule}` }), ' ',
       d.message, d.hint ? el('div', { class: 'where', text: '提示：' + d.hint }) : null,
       d.place || d.source ? el('div', { class: 'where', text: [d.place, d.source].filter(Boolean).join(' · ') }) : null, go));
   }
@@ -617,7 +619,7 @@ async function showOffice() {
         el('div', { class: 'scroll' }, el('table', { class: 'list', id: 'audit-findings' },
           el('thead', {}, el('tr', {}, ['单位', '级别', '规则', '位置', '问题'].map((h) => el('th', { scope: 'col', text: h })))),
           el('tbody', {}, a.findings.map((f) => el('tr', {},
-            el('td', { text: f.organ }), el('td', { text: f.severity === 'error' ? '错误' : f.severity === 'warning' ? '警告' : '说明' }),
+            el('td', { text: f.organ }), el('td', { text: f.severity_name }),
             el('td', { text: f.rule }), el('td', { text: f.place || f.path }), el('td', { text: f.message })))))));
     } catch (e) { yearBox.replaceChildren(el('p', { class: 'error-text', role: 'alert', text: e.message })); }
   };

@@ -2,6 +2,45 @@
 
 use super::*;
 
+/// One kind of file a report can be downloaded as.
+#[derive(Serialize, ToSchema)]
+pub struct OutputInfo {
+    /// The `{format}` of `/api/reports/{id}/download/{format}`.
+    pub format: String,
+    /// The name on the page's button.
+    pub label: String,
+    /// The media type of the file.
+    pub media_type: String,
+    /// Whether it is typeset or laid out from the report (PDF, DOCX, HTML), and so
+    /// made only from data without errors; the data files are made from any data.
+    pub typeset: bool,
+}
+
+/// What a report can be downloaded as, in the order of the page's buttons: the
+/// editions from the one list of outputs (`nianbao_render::output::Output`), then
+/// the data (JSON with every 总计, the workbook).
+#[utoipa::path(get, path = "/api/outputs", responses((status = 200, body = [OutputInfo])))]
+pub async fn outputs() -> axum::Json<Vec<OutputInfo>> {
+    let mut list: Vec<OutputInfo> = [Output::Pdf, Output::Docx, Output::Html]
+        .into_iter()
+        .map(|o| OutputInfo {
+            format: o.name().into(),
+            label: o.label().into(),
+            media_type: o.media_type().into(),
+            typeset: true,
+        })
+        .collect();
+    for (format, label) in [("json", "JSON"), ("xlsx", "工作簿")] {
+        list.push(OutputInfo {
+            format: format.into(),
+            label: label.into(),
+            media_type: content_type_of(format).into(),
+            typeset: false,
+        });
+    }
+    axum::Json(list)
+}
+
 /// Which version.
 #[derive(Deserialize, IntoParams)]
 pub struct VersionQuery {

@@ -44,7 +44,7 @@ pub const MAX_JSON_BYTES: usize = 4 * 1024 * 1024;
         description = "政府信息公开工作年度报告：填报、核对、生成与汇总的接口。先 POST /api/login 取得会话（Cookie）和 CSRF 令牌；除 GET 外的每个请求都要在 X-CSRF-Token 头中带上令牌。"
     ),
     paths(
-        login, logout, session_info, form, file_kinds, units, create_unit, reset_password,
+        login, logout, session_info, form, file_kinds, outputs, units, create_unit, reset_password,
         reports, start_report, upload, report_detail, save, check_report, check_data,
         versions, version_detail, restore, download, preview, preview_page, preview_html,
         office_audit, office_findings, office_sum

@@ -1,6 +1,8 @@
 //! A unit's reports: starting, saving, uploading, checking, versions.
 
 use super::*;
+use nianbao_form::check;
+use nianbao_form::diag::Rule;
 
 /// A report and its latest version.
 #[derive(Serialize, ToSchema)]
@@ -328,8 +330,19 @@ pub(crate) async fn check_against(
 ) -> Result<CheckResult, ApiError> {
     app.checkers
         .run(move |()| {
-            let previous = last.and_then(|d| read::read_str(&d, Format::Json).report);
-            report::check_json(&data, previous.as_ref()).result
+            let last = last.map(|d| check::previous(Ok(read::read_str(&d, Format::Json))));
+            let previous = last.as_ref().and_then(|l| l.report.as_ref());
+            let mut result = report::check_json(&data, previous).result;
+            // Last year's report that could not be read is said, not dropped (its
+            // other problems are last year's: the unit cannot change them now).
+            for note in last.iter().flat_map(|l| &l.notes) {
+                if matches!(note.rule, Rule::Read | Rule::Previous) {
+                    let mut f = Finding::from(note);
+                    f.path.clear();
+                    result.diagnostics.push(f);
+                }
+            }
+            result
         })
         .await
 }
