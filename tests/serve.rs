@@ -87,6 +87,7 @@ struct Answer {
     content_type: String,
     disposition: String,
     csp: String,
+    cache_control: String,
     body: Vec<u8>,
 }
 
@@ -202,10 +203,11 @@ impl Client {
                 .unwrap_or("")
                 .to_string()
         };
-        let (content_type, disposition, csp) = (
+        let (content_type, disposition, csp, cache_control) = (
             header("content-type"),
             header("content-disposition"),
             header("content-security-policy"),
+            header("cache-control"),
         );
         let body = response
             .body_mut()
@@ -218,6 +220,7 @@ impl Client {
             content_type,
             disposition,
             csp,
+            cache_control,
             body,
         }
     }
@@ -343,8 +346,16 @@ fn a_unit_uploads_checks_renders_and_downloads_what_the_command_line_makes() {
     assert_eq!(years, [2025, 2024, 2023, 2022]);
     let id = list[2]["id"].as_i64().expect("id");
 
-    // The downloads are the bytes `nianbao render` writes for the same data.
-    let yaml = example("qinghe-2023.yaml");
+    // The downloads are the bytes `nianbao render` writes for the same data: the
+    // uploaded file with the account's kind (部门), which decides the deadline.
+    let yaml = out.path().join("qinghe-2023.yaml");
+    std::fs::write(
+        &yaml,
+        std::fs::read_to_string(example("qinghe-2023.yaml"))
+            .expect("example")
+            .replace("meta:\n", "meta:\n  kind: department\n"),
+    )
+    .expect("write");
     for (format, content_type) in [
         ("pdf", "application/pdf"),
         (
@@ -400,6 +411,8 @@ fn a_unit_uploads_checks_renders_and_downloads_what_the_command_line_makes() {
     assert_eq!(pages.len(), pdf_pages(&pdf), "one image per PDF page");
     let svg = a.get(pages[0].as_str().expect("url"));
     assert_eq!(svg.content_type, "image/svg+xml");
+    // Not kept in a shared PC's cache after logout.
+    assert_eq!(svg.cache_control, "no-store");
     assert!(svg.text().starts_with("<svg"), "{}", &svg.text()[..100]);
     let html = a.get(p["html"].as_str().expect("url"));
     assert!(html.csp.contains("sandbox") && !html.csp.contains("script-src"));
@@ -1126,6 +1139,13 @@ fn a_new_report_carries_over_last_years_figures() {
 #[test]
 fn the_clerk_sees_the_deadline_of_the_accounts_kind() {
     let data = data_dir();
+    // As a folder made by hand would be: the server makes it private.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data.path(), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+    }
     let server = Server::start(data.path());
     let mut office = office(&server);
     let mut department = unit(&server, &mut office, "bureau", "甲县甲局");
@@ -1159,4 +1179,58 @@ fn the_clerk_sees_the_deadline_of_the_accounts_kind() {
             .collect();
         assert_eq!(rules.iter().any(|r| r == "late"), late, "{rules:?}");
     }
+    // An upload cannot move the deadline either: the department's file that says it
+    // is a people's government is stored as the account's kind.
+    let mut text = std::fs::read_to_string(example("qinghe-2023.yaml")).expect("example");
+    text = text.replace("meta:\n", "meta:\n  kind: government\n");
+    assert!(text.contains("kind: government"), "the example has meta");
+    let up = department.upload("report.yaml", text.as_bytes());
+    assert_eq!(up.status, 201, "{}", up.text());
+    let id = up.json()["report"]["id"].as_i64().expect("id");
+    let stored = department.get(&format!("/api/reports/{id}")).json();
+    assert_eq!(
+        stored["data"]["meta"]["kind"], "department",
+        "{}",
+        stored["data"]["meta"]
+    );
+    // The data folder and the database are the server's account's alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode(data.path()), 0o700);
+        assert_eq!(mode(&data.path().join("nianbao.sqlite3")), 0o600);
+    }
+    // The database holds no session token and no CSRF token a reader could replay.
+    let db = rusqlite::Connection::open(data.path().join("nianbao.sqlite3")).expect("open");
+    let kept: Vec<(String, String)> = db
+        .prepare("SELECT token, csrf FROM session")
+        .expect("select")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(kept.len() >= 3, "{kept:?}");
+    for client in [&department, &government, &office] {
+        let cookie = client.cookie.clone().expect("cookie");
+        let token = cookie
+            .split('=')
+            .nth(1)
+            .expect("token")
+            .split(';')
+            .next()
+            .unwrap();
+        let csrf = client.csrf.clone().expect("csrf");
+        assert!(
+            kept.iter()
+                .all(|(t, c)| t != token && c.is_empty() && !t.contains(&csrf)),
+            "{kept:?}"
+        );
+    }
+    // Logging out ends the session: the token no longer opens it.
+    let cookie = department.cookie.clone();
+    assert_eq!(department.send("POST", "/api/logout", None).status, 204);
+    department.cookie = cookie;
+    assert_eq!(department.get("/api/session").status, 401);
 }

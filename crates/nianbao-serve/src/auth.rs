@@ -41,6 +41,29 @@ pub fn random_hex(bytes: usize) -> String {
     buf.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// A BLAKE2b-256 digest of `token` for `purpose`, as lowercase hex.
+fn digest(purpose: &[u8], token: &str) -> String {
+    use blake2::Digest;
+    let mut h = blake2::Blake2b::<blake2::digest::consts::U32>::new();
+    h.update(purpose);
+    h.update([0]);
+    h.update(token.as_bytes());
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// What the database keeps of a session token: its digest, never the token, so that
+/// whoever reads the database file cannot take over a session.
+pub fn session_key(token: &str) -> String {
+    digest(b"nianbao session", token)
+}
+
+/// The CSRF token of a session: derived from the session token (so that it is kept
+/// nowhere), different from it, and told to the page by `/api/login` and
+/// `/api/session`.
+pub fn csrf_of(token: &str) -> String {
+    digest(b"nianbao csrf", token)
+}
+
 /// A password for a new account: 16 letters and digits without look-alikes.
 pub fn generated_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -141,11 +164,12 @@ impl FromRequestParts<Arc<App>> for Session {
 
     async fn from_request_parts(parts: &mut Parts, app: &Arc<App>) -> Result<Self, ApiError> {
         let token = token(parts).ok_or_else(ApiError::unauthorized)?;
-        let (account, csrf) = app
+        let account = app
             .store
-            .session(&token)
+            .session(&session_key(&token))
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        let csrf = csrf_of(&token);
         if !matches!(parts.method, Method::GET | Method::HEAD) {
             let sent = parts
                 .headers

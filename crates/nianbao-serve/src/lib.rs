@@ -202,7 +202,9 @@ pub const PAGE_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 
 pub fn run(config: Config) -> Result<(), String> {
     std::fs::create_dir_all(&config.data)
         .map_err(|e| format!("无法创建数据文件夹 {}：{e}", config.data.display()))?;
+    private(&config.data, 0o700)?;
     let store = Store::open(&config.data)?;
+    private(&config.data.join(store::DATABASE_FILE), 0o600)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -239,6 +241,21 @@ pub fn run(config: Config) -> Result<(), String> {
             .await
             .map_err(|e| format!("服务出错：{e}"))
     })
+}
+
+/// Makes the data folder (0700) and the database (0600) the server's account's
+/// alone: they hold password hashes and sessions. Within a 0700 folder SQLite's
+/// journal files are out of other users' reach too.
+fn private(path: &std::path::Path, mode: u32) -> Result<(), String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .map_err(|e| format!("无法设置 {} 的权限：{e}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
 }
 
 /// Creates the office's account `office` when the database has none: with the

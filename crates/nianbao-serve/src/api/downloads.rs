@@ -265,7 +265,8 @@ pub async fn preview_page(
     );
     h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=3600"),
+        // Like every other answer: nothing stays in a shared PC's cache after logout.
+        HeaderValue::from_static("no-store"),
     );
     h.insert(
         header::CONTENT_SECURITY_POLICY,

@@ -253,6 +253,10 @@ pub async fn upload(
         ));
         report.organ = s.account.organ.clone();
     }
+    // Nor does a file decide the deadline: the account's kind does, as on a save.
+    if let Some(kind) = nianbao_form::model::OrganKind::parse(&s.account.kind) {
+        report.meta.get_or_insert_with(Default::default).kind = Some(kind);
+    }
     let data = write::to_string(&report, Format::Json);
     let source = if name.is_empty() {
         "上传".to_string()

@@ -70,12 +70,11 @@ pub async fn login(
     };
     app.throttle.succeeded(&throttled);
     let token = auth::random_hex(32);
-    let csrf = auth::random_hex(32);
+    let csrf = auth::csrf_of(&token);
     app.store
         .create_session(
-            &token,
+            &auth::session_key(&token),
             account.id,
-            &csrf,
             store::now() + auth::SESSION_SECONDS,
         )
         .await?;
@@ -92,7 +91,7 @@ pub async fn login(
     (status = 204, description = "已退出"), (status = 401, body = ErrorBody), (status = 503, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn logout(State(app): State<Arc<App>>, s: Session) -> Result<Response, ApiError> {
     let token = s.token.clone();
-    app.store.end_session(&token).await?;
+    app.store.end_session(&auth::session_key(&token)).await?;
     let mut response = StatusCode::NO_CONTENT.into_response();
     response.headers_mut().insert(
         header::SET_COOKIE,

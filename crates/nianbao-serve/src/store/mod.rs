@@ -238,38 +238,38 @@ impl Store {
             .await
     }
 
-    /// Records a session of `account` until `expires` (seconds since 1970).
+    /// Records a session of `account` until `expires` (seconds since 1970) under
+    /// `key`, the digest of its token (the token itself is never stored).
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
     pub async fn create_session(
         &self,
-        token: &str,
+        key: &str,
         account: i64,
-        csrf: &str,
         expires: i64,
     ) -> Result<(), StoreError> {
-        let (token, csrf) = (token.to_string(), csrf.to_string());
-        self.sqlite(move |c| sqlite::create_session(c, &token, account, &csrf, expires))
+        let key = key.to_string();
+        self.sqlite(move |c| sqlite::create_session(c, &key, account, expires))
             .await
     }
 
-    /// The live session of `token`: its account and CSRF token.
+    /// The account of the live session under `key`.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    pub async fn session(&self, token: &str) -> Result<Option<(Account, String)>, StoreError> {
-        let token = token.to_string();
-        self.sqlite(move |c| sqlite::session(c, &token)).await
+    pub async fn session(&self, key: &str) -> Result<Option<Account>, StoreError> {
+        let key = key.to_string();
+        self.sqlite(move |c| sqlite::session(c, &key)).await
     }
 
-    /// Ends a session.
+    /// Ends the session under `key`.
     ///
     /// # Errors
     /// [`StoreError`] when the database fails.
-    pub async fn end_session(&self, token: &str) -> Result<(), StoreError> {
-        let token = token.to_string();
-        self.sqlite(move |c| sqlite::end_session(c, &token)).await
+    pub async fn end_session(&self, key: &str) -> Result<(), StoreError> {
+        let key = key.to_string();
+        self.sqlite(move |c| sqlite::end_session(c, &key)).await
     }
 
     /// Reports with their latest version: of one account, or of all units

@@ -52,6 +52,9 @@ const MIGRATIONS: &[&str] = &[
         warnings INTEGER NOT NULL,
         PRIMARY KEY (report, number)
     );",
+    // 2: session tokens are kept as digests and CSRF tokens not at all: the sessions
+    // of version 1 held both raw, and end here (everyone logs in once more).
+    "DELETE FROM session;",
 ];
 
 /// Opens (or creates) the database in `dir` and brings its schema up to date.
@@ -163,36 +166,36 @@ pub fn set_password(conn: &mut Connection, id: i64, password_hash: &str) -> rusq
     Ok(done == 1)
 }
 
-/// Records a session.
+/// Records a session under `key` (the digest of its token).
 pub fn create_session(
     conn: &Connection,
-    token: &str,
+    key: &str,
     account: i64,
-    csrf: &str,
     expires: i64,
 ) -> rusqlite::Result<()> {
     conn.execute("DELETE FROM session WHERE expires < ?1", [now()])?;
+    // The CSRF token is derived from the session token, never kept.
     conn.execute(
-        "INSERT INTO session (token, account, csrf, expires) VALUES (?1, ?2, ?3, ?4)",
-        params![token, account, csrf, expires],
+        "INSERT INTO session (token, account, csrf, expires) VALUES (?1, ?2, '', ?3)",
+        params![key, account, expires],
     )?;
     Ok(())
 }
 
-/// The live session of `token`: its account and CSRF token.
-pub fn session(conn: &Connection, token: &str) -> rusqlite::Result<Option<(Account, String)>> {
+/// The account of the live session under `key`.
+pub fn session(conn: &Connection, key: &str) -> rusqlite::Result<Option<Account>> {
     conn.query_row(
-        "SELECT a.id, a.login, a.role, a.organ, a.kind, s.csrf FROM session s
+        "SELECT a.id, a.login, a.role, a.organ, a.kind FROM session s
          JOIN account a ON a.id = s.account WHERE s.token = ?1 AND s.expires >= ?2",
-        params![token, now()],
-        |r| Ok((account_row(r)?, r.get(5)?)),
+        params![key, now()],
+        account_row,
     )
     .optional()
 }
 
 /// Ends a session.
-pub fn end_session(conn: &Connection, token: &str) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM session WHERE token = ?1", [token])?;
+pub fn end_session(conn: &Connection, key: &str) -> rusqlite::Result<()> {
+    conn.execute("DELETE FROM session WHERE token = ?1", [key])?;
     Ok(())
 }
 
