@@ -475,3 +475,33 @@ fn a_sum_of_written_and_computed_totals_checks_clean() {
     );
     assert!(!out2.exists());
 }
+
+/// A report of a body not on the roster (名单外) that has an error fails the audit:
+/// exit 1, as for any unit with an error.
+#[test]
+fn an_off_roster_report_with_an_error_fails_the_audit() {
+    let dir = tempfile::tempdir().unwrap();
+    let now = dir.path().join("2023");
+    let base = std::fs::read_to_string(example("qinghe-2023.yaml")).unwrap();
+    write(&now.join("scjg.yaml"), &base);
+    write(
+        &now.join("other.yaml"),
+        &base
+            .replace("organ: 青禾市市场监督管理局", "organ: 青禾市外事办公室")
+            .replace("licensing: 20517", "licensing: -3"),
+    );
+    let roster = dir.path().join("units.csv");
+    write(&roster, "机关名称\n青禾市市场监督管理局\n");
+    let o = run(&[
+        "audit",
+        now.to_str().unwrap(),
+        "--roster",
+        roster.to_str().unwrap(),
+    ]);
+    assert!(
+        stdout(&o).contains("名单外　青禾市外事办公室"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+}

@@ -162,11 +162,12 @@ pub struct Audit {
 }
 
 impl Audit {
-    /// Whether any unit has an error (or could not be read).
+    /// Whether any unit has an error (or could not be read), whatever its status:
+    /// a report of a body not on the roster (名单外) with an error counts too.
     pub fn has_errors(&self) -> bool {
         self.units
             .iter()
-            .any(|u| matches!(u.status, Status::Errors | Status::Unreadable))
+            .any(|u| u.errors > 0 || matches!(u.status, Status::Errors | Status::Unreadable))
     }
 
     /// The number of units in each state, in [`Status`] order.

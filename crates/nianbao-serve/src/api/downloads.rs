@@ -43,6 +43,7 @@ pub async fn outputs() -> axum::Json<Vec<OutputInfo>> {
 
 /// Which version.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct VersionQuery {
     /// The version number; the latest when left out.
     pub version: Option<i64>,

@@ -186,6 +186,7 @@ pub async fn office_findings(
 
 /// How the sum is given.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SumQuery {
     /// `json` (default: the data with every 总计), `yaml` or `xlsx` (downloads).
     pub format: Option<String>,

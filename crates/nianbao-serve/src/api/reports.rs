@@ -64,6 +64,7 @@ pub async fn reports(
 
 /// A year, for filtering.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The reporting year.
     pub year: Option<i64>,
@@ -154,6 +155,7 @@ pub(crate) async fn save_version(
 
 /// Upload options.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name (only its extension is used, to tell its kind).
     pub name: Option<String>,
