@@ -183,7 +183,11 @@ fn run_worker(worker: &Worker, kind: SourceKind, bytes: Vec<u8>) -> Result<Sourc
                 break None;
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-            Err(e) => return Err(format!("读取进程出错：{e}")),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("读取进程出错：{e}"));
+            }
         }
     };
     let _ = writer.join();
@@ -234,24 +238,24 @@ fn describe_exit(status: std::process::ExitStatus) -> String {
 #[cfg(unix)]
 fn limit(command: &mut Command, limits: Limits) {
     use std::os::unix::process::CommandExt;
-    let set = move |resource: libc::__rlimit_resource_t, value: u64| {
-        let l = libc::rlimit {
-            rlim_cur: value as libc::rlim_t,
-            rlim_max: value as libc::rlim_t,
-        };
-        // SAFETY: setrlimit is async-signal-safe and only touches this process.
-        if unsafe { libc::setrlimit(resource, &l) } != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(())
-    };
     // SAFETY: the closure calls only setrlimit, which is async-signal-safe, and
-    // allocates nothing.
+    // allocates nothing. The CPU limit's hard value is a second above the soft one,
+    // so that the worker gets SIGXCPU (said as such) before the kernel's SIGKILL.
     unsafe {
         command.pre_exec(move || {
-            set(libc::RLIMIT_AS, limits.memory_bytes)?;
-            set(libc::RLIMIT_CPU, limits.cpu_seconds)?;
-            set(libc::RLIMIT_CORE, 0)?;
+            let limit = |soft: u64, hard: u64| libc::rlimit {
+                rlim_cur: soft as libc::rlim_t,
+                rlim_max: hard as libc::rlim_t,
+            };
+            let memory = limit(limits.memory_bytes, limits.memory_bytes);
+            let cpu = limit(limits.cpu_seconds, limits.cpu_seconds + 1);
+            let core = limit(0, 0);
+            if libc::setrlimit(libc::RLIMIT_AS, &memory) != 0
+                || libc::setrlimit(libc::RLIMIT_CPU, &cpu) != 0
+                || libc::setrlimit(libc::RLIMIT_CORE, &core) != 0
+            {
+                return Err(std::io::Error::last_os_error());
+            }
             Ok(())
         });
     }

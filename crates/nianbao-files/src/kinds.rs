@@ -159,8 +159,9 @@ const HEAD: usize = 1024;
 
 /// The kind of a file from its name and its first bytes. The bytes decide for the
 /// binary kinds whatever the name says (a PDF saved as `.html` is read as a PDF, a
-/// legacy `.doc` renamed `.docx` is refused as one); a zip package is a workbook when
-/// it holds `xl/workbook`, else a Word document. Text is the kind its name says (a
+/// legacy `.doc` renamed `.docx` is refused as one); a zip package is the zip kind its
+/// name says, else a Word document when it holds `word/document.xml`, a workbook when
+/// it holds `xl/workbook`. Text is the kind its name says (a
 /// text file named as a binary kind is HTML when it holds markup); a name without an
 /// extension (an upload with no name) is HTML when the text starts with `<` and JSON
 /// when it starts with `{`. `None` when neither tells, and for a name of another
@@ -171,14 +172,17 @@ pub fn of(name: &str, bytes: &[u8]) -> Option<&'static FileKind> {
     let head = &bytes[..bytes.len().min(HEAD)];
     let found = if bytes.starts_with(b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
         Kind::LegacyWord
-    } else if head.windows(5).any(|w| w == b"%PDF-") {
-        Kind::Pdf
     } else if bytes.starts_with(b"PK\x03\x04") {
+        // A zip package: a name of a zip kind decides; else what it holds (a Word
+        // document may embed a chart's workbook, so word/document.xml goes first).
         match named_kind {
             Some(k @ (Kind::Workbook | Kind::Docx)) => k,
+            _ if bytes.windows(17).any(|w| w == b"word/document.xml") => Kind::Docx,
             _ if bytes.windows(11).any(|w| w == b"xl/workbook") => Kind::Workbook,
             _ => Kind::Docx,
         }
+    } else if head.windows(5).any(|w| w == b"%PDF-") {
+        Kind::Pdf
     } else {
         let text = head
             .strip_prefix(b"\xEF\xBB\xBF")
@@ -268,6 +272,11 @@ mod tests {
         assert!(of("README.md", b"# notes <b>bold</b>").is_none());
         assert_eq!(of("r.yaml", b"a: <b>").map(|k| k.kind), Some(Kind::Yaml));
         assert!(of("notes.txt", b"plain words").is_none());
+        // A Word document with an embedded chart workbook, uploaded without a name.
+        assert_eq!(
+            of("upload", b"PK\x03\x04..word/document.xml..xl/workbook.xml").map(|k| k.kind),
+            Some(Kind::Docx)
+        );
     }
 
     #[test]

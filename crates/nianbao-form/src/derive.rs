@@ -80,8 +80,11 @@ pub fn with_totals(report: &Report, totals: &crate::rules::Computed) -> Report {
             let Some(row) = totals.rows.get(f.path) else {
                 continue;
             };
-            let values: Vec<i64> = row.iter().take(len).map(|v| *v as i64).collect();
-            let total = row.get(len).map(|v| *v as i64);
+            // Totals are i128; a count past i64 (hostile data) saturates, never wraps.
+            let narrow =
+                |v: &i128| i64::try_from(*v).unwrap_or(if *v < 0 { i64::MIN } else { i64::MAX });
+            let values: Vec<i64> = row.iter().take(len).map(narrow).collect();
+            let total = row.get(len).map(narrow);
             out.values.insert(
                 f.path.to_string(),
                 crate::model::Values::Row {

@@ -202,7 +202,9 @@ fn read_unguarded(bytes: Vec<u8>) -> Result<Source, ImportError> {
 /// Glyphs → lines: grouped by baseline, sorted left to right, cut into pieces at
 /// gaps wider than an em, page numbers (-1-, — 2 —, 第3页) left out.
 fn page_lines(mut glyphs: Vec<Glyf>, page: u32) -> Vec<Line> {
-    glyphs.retain(|g| g.y.is_finite() && g.x0.is_finite());
+    // Every coordinate finite (a hostile matrix gives infinities): they are compared,
+    // and cross the pipe from the read worker as JSON numbers.
+    glyphs.retain(|g| g.y.is_finite() && g.x0.is_finite() && g.x1.is_finite());
     glyphs.sort_by(|a, b| a.y.total_cmp(&b.y).then(a.x0.total_cmp(&b.x0)));
     let mut groups: Vec<Vec<Glyf>> = Vec::new();
     for g in glyphs {

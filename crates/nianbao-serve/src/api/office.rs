@@ -44,9 +44,6 @@ pub struct OfficeAudit {
     pub findings: Vec<AuditFinding>,
 }
 
-/// Runs the audit of `nianbao audit` over the latest version of every unit's report
-/// for `year`, with last year's and the units as the roster. The reports are
-/// written to a private temporary folder under names the server makes
 /// The region's year as the audit gives it, with the reports and the units it read.
 pub(crate) struct RegionAudit {
     /// Statuses and findings; each unit's `file` is its login.
@@ -58,10 +55,8 @@ pub(crate) struct RegionAudit {
 }
 
 /// Runs the audit of `nianbao audit` over the latest version of every unit's report
-/// for `year`, with last year's and the units as the roster. The audit reads files:
-/// the reports are written to a private temporary folder under names the server
-/// makes from account ids (`unit-<id>.json`; no user text is a path), and the files
-/// are then named by the units' logins, without places in those files.
+/// for `year`, with last year's and the units as the roster: the stored versions go
+/// to the audit as values (no file is written), each named by the unit's login.
 pub(crate) async fn run_audit(app: &App, year: i64) -> Result<RegionAudit, ApiError> {
     let rows = app.store.latest_versions(year).await?;
     let last = app.store.latest_versions(year - 1).await?;
