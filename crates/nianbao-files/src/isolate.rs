@@ -28,7 +28,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::LoadError;
 use crate::kinds::{self, Kind, Role};
-use crate::read::{read_bounded, size_limit};
+use crate::read::size_limit;
 
 /// How to start a reading worker, and its limits.
 #[derive(Clone, Debug)]
@@ -121,14 +121,7 @@ pub fn read(name: &str, bytes: Vec<u8>, worker: &Worker) -> Result<Decoded, Load
 /// # Errors
 /// As [`read`], naming the file; [`LoadError::Io`] when it cannot be read.
 pub fn read_file(path: &Path, worker: &Worker) -> Result<Decoded, LoadError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy())
-        .unwrap_or_default();
-    let limit = kinds::by_name(&name).map_or(nianbao_import::limits::MAX_FILE_BYTES, |k| {
-        size_limit(k.kind)
-    });
-    let bytes = read_bounded(path, limit)?;
+    let (name, bytes) = crate::read::file_bytes(path)?;
     read(&name, bytes, worker).map_err(|e| e.in_file(path))
 }
 

@@ -102,17 +102,25 @@ fn published(bytes: Vec<u8>, kind: nianbao_import::Kind) -> Result<Decoded, Load
 /// # Errors
 /// As [`read`], naming the file; [`LoadError::Io`] when it cannot be read.
 pub fn read_file(path: &Path) -> Result<Decoded, LoadError> {
+    let (name, bytes) = file_bytes(path)?;
+    read(&name, bytes).map_err(|e| e.in_file(path))
+}
+
+/// A file's name and bytes, bounded by the [`size_limit`] of the kind its name says
+/// (the bytes may still say another kind, whose own limit the reader then holds), or
+/// by the largest limit for a name of no kind.
+///
+/// # Errors
+/// [`LoadError::Io`] when it cannot be read, [`LoadError::TooLarge`] past the limit.
+pub fn file_bytes(path: &Path) -> Result<(String, Vec<u8>), LoadError> {
     let name = path
         .file_name()
-        .map(|n| n.to_string_lossy())
+        .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    // The limit of the kind the name says (the bytes may still say another, whose
-    // own limit [`read`] then holds), or the largest.
     let limit = kinds::by_name(&name).map_or(nianbao_import::limits::MAX_FILE_BYTES, |k| {
         size_limit(k.kind)
     });
-    let bytes = read_bounded(path, limit)?;
-    read(&name, bytes).map_err(|e| e.in_file(path))
+    Ok((name, read_bounded(path, limit)?))
 }
 
 /// Reads a whole file of at most `limit` bytes (the file's size is checked before
