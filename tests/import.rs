@@ -86,6 +86,12 @@ fn the_published_pdf_and_html_give_every_number_of_their_hand_transcription() {
     for (file, transcription) in [
         ("huaian-city-2024.pdf", "huaian-city-2024.yaml"),
         ("pingtan-zone-2025.html", "pingtan-zone-2025.yaml"),
+        // A crawler-saved page: an information table before the article, and the
+        // headings' text inside <font> inside <span> inside <p>.
+        (
+            "01-shuyang-county-drc-2023.html",
+            "01-shuyang-county-drc-2023.yaml",
+        ),
     ] {
         let imported = import(&published(file));
         assert!(

@@ -316,27 +316,40 @@ fn meta(doc: &Html) -> PageMeta {
     }
 }
 
-/// The element holding the article: the nearest common ancestor of the elements
-/// whose own text starts a section heading (一、总体情况 …); the body when none.
+/// The blocks a heading may be: its text may sit in any inline wrapper inside them
+/// (`<p><span><font face="方正黑体_GBK">一、总体情况</font></span></p>`).
+const HEADING_BLOCKS: [&str; 13] = [
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "li", "section", "center",
+];
+
+/// The element holding the article: the nearest common ancestor of the blocks
+/// whose text starts a section heading (一、总体情况 …); the body when none. A
+/// heading is found from its text, whatever inline elements wrap it, by the
+/// nearest block above the text.
 fn article(doc: &Html) -> NodeId {
     let mut heads: Vec<Vec<NodeId>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
     for node in doc.tree.root().descendants() {
-        let Some(el) = ElementRef::wrap(node) else {
+        let Some(t) = node.value().as_text() else {
             continue;
         };
-        if !matches!(
-            el.value().name(),
-            "p" | "div" | "h1" | "h2" | "h3" | "h4" | "strong" | "span" | "b" | "td"
-        ) {
+        if t.trim().is_empty() {
+            continue;
+        }
+        // The nearest block, at most 64 levels up (a page nested a million deep
+        // costs no more).
+        let Some(block) = node.ancestors().take(64).find(|a| {
+            ElementRef::wrap(*a).is_some_and(|e| HEADING_BLOCKS.contains(&e.value().name()))
+        }) else {
+            continue;
+        };
+        if !seen.insert(block.id()) {
             continue;
         }
         // A heading is short: at most 60 characters are gathered, from at most 64
-        // nodes below it (a page nested a million deep costs no more).
-        if !node.children().any(|c| c.value().is_text()) {
-            continue;
-        }
+        // nodes below it.
         let mut gathered = String::new();
-        for t in node
+        for t in block
             .descendants()
             .take(64)
             .filter_map(|n| n.value().as_text().map(|t| &**t))
@@ -350,7 +363,7 @@ fn article(doc: &Html) -> NodeId {
         if text.chars().count() > 40 || heading_section(&text).is_none() {
             continue;
         }
-        heads.push(node.ancestors().map(|a| a.id()).collect());
+        heads.push(block.ancestors().map(|a| a.id()).collect());
         if heads.len() >= 6 {
             break;
         }
